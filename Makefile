@@ -1,0 +1,87 @@
+# Wandelwerk: `make run` serves the portal with the demo municipality, `make test` runs every check.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := .make
+HOST ?= 127.0.0.1
+PORT ?= 5000
+KERN := node_modules/@kern-ux/native
+VENDOR := portal/static/vendor/kern
+CATALOGUES := $(wildcard portal/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+.PHONY: run test install install-test assets translations system-test-deps lint typecheck pytest \
+	extract-messages update-messages bench clean
+
+run: install assets translations
+	$(BIN)/wandelwerk db upgrade
+	$(BIN)/wandelwerk demo load --if-empty
+	$(BIN)/wandelwerk run --host $(HOST) --port $(PORT)
+
+test: install-test assets translations system-test-deps lint typecheck pytest
+
+$(STAMP):
+	mkdir -p $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP)/install: pyproject.toml | $(BIN)/python $(STAMP)
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(STAMP)/install-test: pyproject.toml | $(BIN)/python $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)/install $@
+
+install: $(STAMP)/install
+install-test: $(STAMP)/install-test
+
+# KERN UX comes from the npm registry and is served by the portal itself: no CDN, since
+# municipal intranets are often offline.
+$(STAMP)/assets: package.json package-lock.json | $(STAMP)
+	command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm)
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)
+	cp -r $(KERN)/dist/kern.min.css $(KERN)/dist/fonts $(KERN)/LICENSE.md $(VENDOR)/
+	touch $@
+
+assets: $(STAMP)/assets
+
+%.mo: %.po
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ --statistics
+
+translations: install $(COMPILED)
+
+# Playwright drives Debian's Chromium; poppler's pdftoppm renders PDFs for the checks.
+system-test-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy
+
+pytest:
+	$(BIN)/pytest
+
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot --no-location --sort-output --project Wandelwerk .
+
+update-messages: extract-messages
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-location --no-fuzzy-matching
+
+bench: install-test
+	$(BIN)/python -m benchmarks.bench_scoring
+
+clean:
+	rm -rf $(STAMP) $(VENV) node_modules $(VENDOR) $(COMPILED)

@@ -1,0 +1,171 @@
+"""Settings of the portal: one class per environment, read from the environment, checked at start."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import ClassVar
+
+BASE_DIR = Path(__file__).resolve().parent
+DEFAULT_INSTANCE_DIR = BASE_DIR / "instance"
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the message names the variable and how to fix it."""
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}.") from None
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}.")
+
+
+def normalise_database_url(url: str) -> str:
+    """Return the SQLAlchemy URL for *url*, choosing psycopg 3 for PostgreSQL."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _development_secret_key(instance_dir: Path) -> str:
+    """Return a secret key kept in the instance folder, so sessions survive a restart."""
+    path = instance_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    NAME: ClassVar[str] = "base"
+    #: Whether `wandelwerk demo load` may fill the database with the demo municipality.
+    DEMO_ALLOWED: ClassVar[bool] = True
+
+    def __init__(self, **overrides: object) -> None:
+        self.INSTANCE_PATH = Path(os.environ.get("INSTANCE_PATH", str(DEFAULT_INSTANCE_DIR)))
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
+            os.environ.get("DATABASE_URL", f"sqlite:///{self.INSTANCE_PATH / 'wandelwerk.db'}")
+        )
+        self.SECRET_KEY: str | None = os.environ.get("SECRET_KEY") or None
+        #: The municipality (tenant) whose portal this installation serves.
+        self.TENANT = os.environ.get("WANDELWERK_TENANT", "default")
+        self.MAIL_SENDER = os.environ.get("MAIL_SENDER", "wandelwerk@localhost")
+        self.LOGIN_MAX_FAILURES_PER_ACCOUNT = _env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
+        self.LOGIN_MAX_FAILURES_PER_ADDRESS = _env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+        self.LOGIN_FAILURE_WINDOW_MINUTES = _env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
+        #: Argon2id cost; the defaults follow RFC 9106's second recommended option.
+        self.PASSWORD_HASH_TIME_COST = _env_int("PASSWORD_HASH_TIME_COST", 3)
+        self.PASSWORD_HASH_MEMORY_KIB = _env_int("PASSWORD_HASH_MEMORY_KIB", 65536)
+        self.PASSWORD_MIN_LENGTH = 12
+        self.SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.PERMANENT_SESSION_LIFETIME = _env_int("SESSION_LIFETIME_MINUTES", 8 * 60) * 60
+        self.BABEL_DEFAULT_LOCALE = "de"
+        self.BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+        self.LANGUAGES = ("de", "en")
+        self.PAGE_SIZE = 25
+        self.WTF_CSRF_TIME_LIMIT = None
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        for key, value in overrides.items():
+            setattr(self, key, value)
+
+    def validate(self) -> None:
+        """Refuse settings the environment cannot run with."""
+        if not self.SQLALCHEMY_DATABASE_URI.startswith(("sqlite", "postgresql")):
+            raise ConfigError(
+                "DATABASE_URL must point to SQLite (sqlite:///path) or PostgreSQL "
+                "(postgresql://user@host/db)."
+            )
+        if self.PASSWORD_HASH_TIME_COST < 1 or self.PASSWORD_HASH_MEMORY_KIB < 8:
+            raise ConfigError("PASSWORD_HASH_TIME_COST must be ≥ 1 and PASSWORD_HASH_MEMORY_KIB ≥ 8.")
+
+
+class DevelopmentConfig(Config):
+    """Local use and the demo: SQLite in `instance/`, mails printed to the log."""
+
+    NAME = "development"
+
+    def __init__(self, **overrides: object) -> None:
+        super().__init__(**overrides)
+        if not self.SECRET_KEY:
+            self.SECRET_KEY = _development_secret_key(self.INSTANCE_PATH)
+
+
+class TestingConfig(Config):
+    """The test suite: cheap password hashes, no rate limit surprises across tests."""
+
+    NAME = "testing"
+    TESTING = True
+
+    def __init__(self, **overrides: object) -> None:
+        overrides.setdefault("SECRET_KEY", "testing-secret-key-not-for-production")
+        overrides.setdefault("PASSWORD_HASH_TIME_COST", 1)
+        overrides.setdefault("PASSWORD_HASH_MEMORY_KIB", 8)
+        super().__init__(**overrides)
+
+
+class ProductionConfig(Config):
+    """Production: a real secret key, secure cookies, no demo data."""
+
+    NAME = "production"
+    DEMO_ALLOWED = False
+
+    def __init__(self, **overrides: object) -> None:
+        super().__init__(**overrides)
+        self.SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+
+    def validate(self) -> None:
+        """Refuse to start without a strong secret key."""
+        super().validate()
+        if not self.SECRET_KEY:
+            raise ConfigError(
+                "SECRET_KEY is not set. A production start needs a long random SECRET_KEY, "
+                'e.g. SECRET_KEY="$(python -c \'import secrets; print(secrets.token_urlsafe(48))\')".'
+            )
+        if len(self.SECRET_KEY) < 32:
+            raise ConfigError("SECRET_KEY is too short for production: use at least 32 characters.")
+
+
+ENVIRONMENTS: dict[str, type[Config]] = {
+    cls.NAME: cls for cls in (DevelopmentConfig, TestingConfig, ProductionConfig)
+}
+
+
+def load_config(name: str | None = None) -> Config:
+    """Build and check the settings of the environment *name* (default: `WANDELWERK_ENV`)."""
+    name = name or os.environ.get("WANDELWERK_ENV", "development")
+    try:
+        cls = ENVIRONMENTS[name]
+    except KeyError:
+        raise ConfigError(
+            f"WANDELWERK_ENV={name!r} is unknown; use one of {', '.join(ENVIRONMENTS)}."
+        ) from None
+    config = cls()
+    config.validate()
+    return config

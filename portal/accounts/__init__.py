@@ -1,0 +1,1 @@
+"""Accounts: municipalities, users, roles and org units; log-in and passwords."""

@@ -1,0 +1,220 @@
+"""Municipalities (tenants), org units, users with roles, and log-in attempts."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    Select,
+    String,
+    UniqueConstraint,
+    func,
+    select,
+)
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
+
+from portal.core.models import TenantMixin, TimestampMixin, UTCDateTime, utcnow
+from portal.extensions import db
+
+
+class Role(enum.Enum):
+    """What a user may do; a user may hold several roles."""
+
+    EMPLOYEE = "employee"
+    MODERATOR = "moderator"
+    ASSESSOR = "assessor"
+    BOARD_MEMBER = "board_member"
+    STAFF_COUNCIL = "staff_council"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.EMPLOYEE: _l("Employee"),
+    Role.MODERATOR: _l("Moderator"),
+    Role.ASSESSOR: _l("Assessor"),
+    Role.BOARD_MEMBER: _l("Board member"),
+    Role.STAFF_COUNCIL: _l("Staff council"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+
+class OrgUnitKind(enum.Enum):
+    """Levels of a German municipal administration."""
+
+    DEZERNAT = "dezernat"
+    STABSSTELLE = "stabsstelle"
+    AMT = "amt"
+    ABTEILUNG = "abteilung"
+
+    @property
+    def label(self) -> str:
+        return str(ORG_UNIT_KIND_LABELS[self])
+
+
+ORG_UNIT_KIND_LABELS = {
+    OrgUnitKind.DEZERNAT: _l("Department (Dezernat)"),
+    OrgUnitKind.STABSSTELLE: _l("Staff unit (Stabsstelle)"),
+    OrgUnitKind.AMT: _l("Office (Amt)"),
+    OrgUnitKind.ABTEILUNG: _l("Division (Abteilung)"),
+}
+
+
+class Municipality(TimestampMixin, db.Model):
+    """A municipality (tenant): every domain row belongs to exactly one."""
+
+    __tablename__ = "municipality"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Short stable name used to resolve the tenant of a request.
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Official name shown in the header, e.g. "Stadt Musterstadt".
+    name: Mapped[str] = mapped_column(String(200))
+
+    __table_args__ = (CheckConstraint("slug <> ''", name="slug_not_empty"),)
+
+
+class OrgUnit(TenantMixin, TimestampMixin, db.Model):
+    """A unit of the administration; units form a tree (Dezernat → Amt → Abteilung)."""
+
+    __tablename__ = "org_unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The unit above; None for a top-level unit.
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("org_unit.id", ondelete="RESTRICT"), index=True
+    )
+    kind: Mapped[OrgUnitKind] = mapped_column(
+        Enum(OrgUnitKind, name="org_unit_kind", values_callable=lambda e: [m.value for m in e])
+    )
+    #: Official short designation, e.g. "Dez. I", "Amt 10", "10.2".
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+
+    parent: Mapped[OrgUnit | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[OrgUnit]] = relationship(
+        back_populates="parent", order_by="OrgUnit.code"
+    )
+
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "code"),
+        CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+        CheckConstraint("code <> '' AND name <> ''", name="code_and_name_not_empty"),
+    )
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.code} – {self.name}"
+
+
+class UserRole(db.Model):
+    """One role held by one user."""
+
+    __tablename__ = "user_role"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, name="role", values_callable=lambda e: [m.value for m in e]), primary_key=True
+    )
+
+
+class User(TenantMixin, TimestampMixin, db.Model):
+    """A member of staff with an account."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stored in lower case; unique within the municipality.
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200))
+    org_unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("org_unit.id", ondelete="SET NULL"), index=True
+    )
+    #: Preferred language of the interface ("de" or "en").
+    locale: Mapped[str] = mapped_column(String(8), default="de")
+    #: Inactive users cannot sign in; their data stays.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    #: Set when an administrator chose the password; the user must replace it at next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    org_unit: Mapped[OrgUnit | None] = relationship()
+    role_rows: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "email"),
+        CheckConstraint("email = lower(email) AND email LIKE '%_@_%'", name="email_lower"),
+        CheckConstraint("locale IN ('de', 'en')", name="known_locale"),
+    )
+
+    # Flask-Login protocol
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(row.role for row in self.role_rows)
+
+    def has_role(self, *roles: Role) -> bool:
+        """Tell whether the user holds any of *roles*."""
+        return bool(self.roles.intersection(roles))
+
+    def set_roles(self, roles: set[Role]) -> None:
+        """Replace the user's roles by *roles*."""
+        keep = [row for row in self.role_rows if row.role in roles]
+        present = {row.role for row in keep}
+        self.role_rows = keep + [UserRole(role=r) for r in sorted(roles - present, key=str)]
+
+
+class LoginAttempt(TenantMixin, db.Model):
+    """A sign-in attempt, kept to rate-limit guessing per account and per address."""
+
+    __tablename__ = "login_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        Index("ix_login_attempt_email_at", "municipality_id", "email", "at"),
+        Index("ix_login_attempt_address_at", "municipality_id", "address", "at"),
+    )
+
+
+def users_query(municipality_id: int) -> Select[tuple[User]]:
+    """Select the users of a municipality with their org unit, ordered by name."""
+    return (
+        select(User)
+        .where(User.municipality_id == municipality_id)
+        .options(joinedload(User.org_unit))
+        .order_by(func.lower(User.name), User.id)
+    )

@@ -1,0 +1,93 @@
+"""Forms of the administration pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.accounts.models import OrgUnitKind, Role
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A set of check boxes for a multiple choice."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _optional_int(value: object) -> int | None:
+    return int(str(value)) if value not in (None, "", "None") else None
+
+
+class UserForm(FlaskForm):
+    """A user's data as an administrator edits it."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
+    org_unit_id = SelectField(_l("Org unit"), coerce=_optional_int, validators=[Optional()])
+    locale = SelectField(_l("Language"), choices=[("de", "Deutsch"), ("en", "English")])
+    roles = MultiCheckboxField(
+        _l("Roles"),
+        choices=[(role.value, role.label) for role in Role],
+        validators=[DataRequired(message=_l("Choose at least one role."))],
+    )
+    active = BooleanField(_l("Active (may sign in)"), default=True)
+    submit = SubmitField(_l("Save"))
+
+    def set_org_unit_choices(self, choices: list[tuple[int | None, str]]) -> None:
+        """Offer *choices* (id, label) plus "none" in the org unit selection."""
+        self.org_unit_id.choices = [(None, str(_l("— none —"))), *choices]
+
+    def set_role_labels(self) -> None:
+        """Re-read the role labels in the current language."""
+        self.roles.choices = [(role.value, role.label) for role in Role]
+
+
+class NewUserForm(UserForm):
+    """A new user with an initial password."""
+
+    password = PasswordField(
+        _l("Initial password"),
+        validators=[DataRequired(), Length(min=12, message=_l("At least 12 characters."))],
+        description=_l("The user must replace it at the first sign-in."),
+    )
+
+
+class PasswordResetForm(FlaskForm):
+    """A new initial password for a user."""
+
+    password = PasswordField(
+        _l("New initial password"),
+        validators=[DataRequired(), Length(min=12, message=_l("At least 12 characters."))],
+    )
+    submit = SubmitField(_l("Set password"))
+
+
+class OrgUnitForm(FlaskForm):
+    """An org unit as an administrator edits it."""
+
+    kind = SelectField(_l("Kind"), choices=[(kind.value, kind.label) for kind in OrgUnitKind])
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=32)],
+        description=_l('Official designation, e.g. "Amt 10" or "10.2".'),
+    )
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    parent_id = SelectField(_l("Parent unit"), coerce=_optional_int, validators=[Optional()])
+    submit = SubmitField(_l("Save"))
+
+    def set_parent_choices(self, choices: list[tuple[int | None, str]]) -> None:
+        """Offer *choices* (id, label) plus "top level" as parent."""
+        self.parent_id.choices = [(None, str(_l("— top level —"))), *choices]
+        self.kind.choices = [(kind.value, kind.label) for kind in OrgUnitKind]

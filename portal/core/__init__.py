@@ -1,0 +1,1 @@
+"""Building blocks every domain module uses: errors, access rules, tenancy, pagination."""

@@ -1,0 +1,1 @@
+"""Dashboards: the start page that shows each role what waits for it."""

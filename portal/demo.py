@@ -1,0 +1,36 @@
+"""The demo municipality Musterstadt: every module adds its part so that every page shows data."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from portal.accounts import demo as accounts_demo
+from portal.accounts.models import User
+from portal.accounts.services import current_municipality
+from portal.extensions import db
+
+
+class DemoRefused(RuntimeError):
+    """The demo may not be loaded here."""
+
+
+def load_demo(*, skip_if_not_empty: bool = False) -> str:
+    """Fill the current municipality with the demo data and return a summary; the caller commits."""
+    if not current_app.config["DEMO_ALLOWED"]:
+        raise DemoRefused(
+            "The demo municipality cannot be loaded in production (WANDELWERK_ENV=production): "
+            "it creates accounts with a published password."
+        )
+    municipality = current_municipality()
+    users = db.session.scalar(
+        select(func.count(User.id)).where(User.municipality_id == municipality.id)
+    )
+    if users:
+        if skip_if_not_empty:
+            return "The database already has users; the demo was not loaded."
+        raise DemoRefused("The database already has users; load the demo into an empty one.")
+    counts = accounts_demo.load(municipality)
+    return "Loaded the demo municipality {name}: {units} org units, {users} users.".format(
+        name=municipality.name, **counts
+    )
