@@ -1,4 +1,4 @@
-"""Settings of the portal: one class per environment, read from the environment, checked at start."""
+"""Settings: one class per environment, read from the environment, checked at start."""
 
 from __future__ import annotations
 
@@ -102,7 +102,9 @@ class Config:
                 "(postgresql://user@host/db)."
             )
         if self.PASSWORD_HASH_TIME_COST < 1 or self.PASSWORD_HASH_MEMORY_KIB < 8:
-            raise ConfigError("PASSWORD_HASH_TIME_COST must be ≥ 1 and PASSWORD_HASH_MEMORY_KIB ≥ 8.")
+            raise ConfigError(
+                "PASSWORD_HASH_TIME_COST must be ≥ 1 and PASSWORD_HASH_MEMORY_KIB ≥ 8."
+            )
 
 
 class DevelopmentConfig(Config):
@@ -145,8 +147,8 @@ class ProductionConfig(Config):
         super().validate()
         if not self.SECRET_KEY:
             raise ConfigError(
-                "SECRET_KEY is not set. A production start needs a long random SECRET_KEY, "
-                'e.g. SECRET_KEY="$(python -c \'import secrets; print(secrets.token_urlsafe(48))\')".'
+                "SECRET_KEY is not set. A production start needs a long random SECRET_KEY, e.g. "
+                "from: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
             )
         if len(self.SECRET_KEY) < 32:
             raise ConfigError("SECRET_KEY is too short for production: use at least 32 characters.")

@@ -51,7 +51,9 @@ def users_group() -> None:
     multiple=True,
     default=("admin",),
     show_default=True,
-    type=click.Choice(["employee", "moderator", "assessor", "board_member", "staff_council", "admin"]),
+    type=click.Choice(
+        ["employee", "moderator", "assessor", "board_member", "staff_council", "admin"]
+    ),
     help="Role; repeat for several.",
 )
 @click.password_option(help="Initial password (at least 12 characters); asked for if omitted.")

@@ -102,9 +102,7 @@ class OrgUnit(TenantMixin, TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200))
 
     parent: Mapped[OrgUnit | None] = relationship(remote_side=[id], back_populates="children")
-    children: Mapped[list[OrgUnit]] = relationship(
-        back_populates="parent", order_by="OrgUnit.code"
-    )
+    children: Mapped[list[OrgUnit]] = relationship(back_populates="parent", order_by="OrgUnit.code")
 
     __table_args__ = (
         UniqueConstraint("municipality_id", "code"),
@@ -152,9 +150,7 @@ class User(TenantMixin, TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     org_unit: Mapped[OrgUnit | None] = relationship()
-    role_rows: Mapped[list[UserRole]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin"
-    )
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
     __table_args__ = (
         UniqueConstraint("municipality_id", "email"),

@@ -38,7 +38,9 @@ def current_municipality() -> Municipality:
         slug = current_app.config["TENANT"]
         municipality = db.session.scalar(select(Municipality).where(Municipality.slug == slug))
         if municipality is None:
-            raise NotFound(f"The municipality {slug!r} does not exist; run `wandelwerk db upgrade`.")
+            raise NotFound(
+                f"The municipality {slug!r} does not exist; run `wandelwerk db upgrade`."
+            )
         g.municipality = municipality
     return municipality
 
@@ -140,9 +142,7 @@ def authenticate(email: str, password: str, address: str) -> User:
     )
     valid = verify_password(user, password) and user is not None and user.active
     db.session.add(
-        LoginAttempt(
-            municipality_id=municipality.id, email=email, address=address, succeeded=valid
-        )
+        LoginAttempt(municipality_id=municipality.id, email=email, address=address, succeeded=valid)
     )
     db.session.flush()
     if not valid or user is None:

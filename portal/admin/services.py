@@ -60,5 +60,7 @@ def admin_start_items(user: User) -> list[PanelItem]:
     return [
         PanelItem(_("Users"), url_for("admin.users"), total),
         PanelItem(_("Inactive users"), url_for("admin.users", active="no"), inactive),
-        PanelItem(_("Users without org unit"), url_for("admin.users", org_unit="none"), without_unit),
+        PanelItem(
+            _("Users without org unit"), url_for("admin.users", org_unit="none"), without_unit
+        ),
     ]

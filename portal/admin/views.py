@@ -171,4 +171,3 @@ def org_unit_edit(unit_id: int) -> ResponseReturnValue:
             return redirect(url_for("admin.org_units"))
     status = 422 if request.method == "POST" else 200
     return render_template("admin/org_unit_form.html", form=form, unit=unit), status
-

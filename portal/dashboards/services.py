@@ -31,9 +31,7 @@ class Panel:
 ItemSource = Callable[[User], list[PanelItem]]
 
 ROLE_INTROS = {
-    Role.EMPLOYEE: _l(
-        "Submit ideas, support those of colleagues and follow what becomes of them."
-    ),
+    Role.EMPLOYEE: _l("Submit ideas, support those of colleagues and follow what becomes of them."),
     Role.MODERATOR: _l(
         "Screen new ideas, run prioritisation rounds, workshops and surveys, "
         "and prepare the board meetings."

@@ -1,0 +1,142 @@
+"""Fixtures that stack: app → db → client → login_as(role); each test in a rolled-back transaction.
+
+The suite runs on SQLite and, when TEST_DATABASE_URL is set, once more on PostgreSQL. The schema
+is built by the Alembic migrations, as in production.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.orm import Session
+
+from config import TestingConfig
+from portal import create_app
+from portal.accounts.models import Role, User
+from portal.extensions import db as _db
+from tests import factories
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+def _reset_postgresql(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def _database_url(backend: str, folder: Path) -> str:
+    if backend == "postgresql":
+        from config import normalise_database_url
+
+        url = normalise_database_url(os.environ["TEST_DATABASE_URL"])
+        _reset_postgresql(url)
+        return url
+    return f"sqlite:///{folder / 'test.db'}"
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
+    """The portal on a freshly migrated database (SQLite file or the test PostgreSQL)."""
+    folder = tmp_path_factory.mktemp(f"instance-{request.param}")
+    config = TestingConfig(
+        SQLALCHEMY_DATABASE_URI=_database_url(request.param, folder), INSTANCE_PATH=folder
+    )
+    app = create_app(config)
+    with app.app_context():
+        upgrade()
+        _db.engine.dispose()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[object]:
+    """The database inside a transaction that is rolled back after the test.
+
+    Requests and factories share one session bound to this connection; the session's own commits
+    only release savepoints, so nothing outlives the test.
+    """
+    with app.app_context():
+        connection = _db.engine.connect()
+        transaction = connection.begin()
+        original = _db.session
+        _db.session = _db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+        )
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app: Flask, db: object) -> FlaskClient:
+    """A browser without an account."""
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(client: FlaskClient, db: object) -> Callable[..., User]:
+    """Sign *client* in as a new user holding *roles* (default: employee); return the user."""
+
+    def sign_in(*roles: Role, **attributes: object) -> User:
+        user = factories.user(roles=set(roles) or {Role.EMPLOYEE}, **attributes)
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return user
+
+    return sign_in
+
+
+@pytest.fixture
+def count_queries(db: object) -> Callable[[], Iterator[list[str]]]:
+    """Count the SQL statements run inside a `with count_queries() as queries:` block."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting() -> Iterator[list[str]]:
+        statements: list[str] = []
+        engine = _db.engine
+
+        def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+            if not re.match(r"\s*(SAVEPOINT|RELEASE|ROLLBACK)", statement, re.IGNORECASE):
+                statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return counting
+
+
+def csrf_token(client: FlaskClient, path: str) -> str:
+    """Open *path* and return the CSRF token of its form."""
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+__all__ = ["Session", "csrf_token"]

@@ -1,0 +1,71 @@
+"""Factories for test data: each call adds a valid object to the session and flushes it."""
+
+from __future__ import annotations
+
+import itertools
+
+from sqlalchemy import select
+
+from portal.accounts.models import Municipality, OrgUnit, OrgUnitKind, Role, User
+from portal.accounts.services import hash_password
+from portal.extensions import db
+
+PASSWORD = "correct horse battery staple"
+_sequence = itertools.count(1)
+
+
+def municipality() -> Municipality:
+    """Return the default municipality (created by the first migration)."""
+    found = db.session.scalar(select(Municipality).where(Municipality.slug == "default"))
+    assert found is not None
+    return found
+
+
+def org_unit(
+    *,
+    code: str | None = None,
+    name: str = "Hauptamt",
+    kind: OrgUnitKind = OrgUnitKind.AMT,
+    parent: OrgUnit | None = None,
+) -> OrgUnit:
+    """Create an org unit."""
+    number = next(_sequence)
+    unit = OrgUnit(
+        municipality_id=municipality().id,
+        code=code or f"Amt {number}",
+        name=name,
+        kind=kind,
+        parent=parent,
+    )
+    db.session.add(unit)
+    db.session.flush()
+    return unit
+
+
+def user(
+    *,
+    roles: set[Role] | None = None,
+    email: str | None = None,
+    name: str | None = None,
+    password: str = PASSWORD,
+    org_unit: OrgUnit | None = None,
+    active: bool = True,
+    locale: str = "de",
+    must_change_password: bool = False,
+) -> User:
+    """Create a user with *roles* (default: employee) and the password `PASSWORD`."""
+    number = next(_sequence)
+    created = User(
+        municipality_id=municipality().id,
+        email=email or f"person{number}@musterstadt.example",
+        name=name or f"Person {number}",
+        password_hash=hash_password(password),
+        org_unit=org_unit,
+        active=active,
+        locale=locale,
+        must_change_password=must_change_password,
+    )
+    created.set_roles(roles or {Role.EMPLOYEE})
+    db.session.add(created)
+    db.session.flush()
+    return created
