@@ -6,6 +6,7 @@ is built by the Alembic migrations, as in production.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -16,13 +17,26 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.orm import Session
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from config import TestingConfig
 from portal import create_app
 from portal.accounts.models import Role, User
 from portal.extensions import db as _db
 from tests import factories
+
+
+class RequestClient(FlaskClient):
+    """A test client whose every request runs in its own application context, as in production.
+
+    Without this, a request would reuse the test's application context, and values cached on
+    `g` for one request (the tenant, the locale) would leak into the next.
+    """
+
+    def open(self, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -55,6 +69,7 @@ def app(
         SQLALCHEMY_DATABASE_URI=_database_url(request.param, folder), INSTANCE_PATH=folder
     )
     app = create_app(config)
+    app.test_client_class = RequestClient
     with app.app_context():
         upgrade()
         _db.engine.dispose()
@@ -67,15 +82,20 @@ def app(
 def db(app: Flask) -> Iterator[object]:
     """The database inside a transaction that is rolled back after the test.
 
-    Requests and factories share one session bound to this connection; the session's own commits
-    only release savepoints, so nothing outlives the test.
+    Every session of the test (the test's own and one per request) is bound to this connection
+    and joins its transaction with a savepoint: a request's commit releases its savepoint, so the
+    test sees what the request wrote, and nothing outlives the test. Objects the test holds may
+    be stale after a request; refresh them.
     """
     with app.app_context():
         connection = _db.engine.connect()
         transaction = connection.begin()
         original = _db.session
-        _db.session = _db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+        # A plain SQLAlchemy session: Flask-SQLAlchemy's own picks the engine by bind key and
+        # would bypass this connection.
+        _db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+            scopefunc=_app_ctx_id,
         )
         try:
             yield _db

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import current_app, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core.errors import Forbidden
@@ -76,4 +77,4 @@ def enforce_access() -> Any:
         return None
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
-    raise Forbidden("Your roles do not allow this page.")
+    raise Forbidden(_("Your roles do not allow this page."))
