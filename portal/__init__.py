@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, redirect, request, session, url_for
+from flask import Flask, current_app, has_request_context, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import event
@@ -62,6 +62,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def _select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
     chosen = session.get("locale")
     if chosen in languages:
         return str(chosen)
@@ -99,10 +101,16 @@ def _register_modules(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
     from portal.core.handlers import register_error_handlers
     from portal.dashboards.views import bp as dashboards_bp
+    from portal.ideas.views import bp as ideas_bp
+    from portal.notifications import services as notifications
+    from portal.notifications.views import bp as notifications_bp
 
     app.register_blueprint(dashboards_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(ideas_bp, url_prefix="/ideas")
+    app.register_blueprint(notifications_bp, url_prefix="/notifications")
+    notifications.init_app(app)
     register_error_handlers(app)
 
 

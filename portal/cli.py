@@ -80,3 +80,7 @@ def register_commands(app: Flask) -> None:
     """Add the portal's own command groups to *app*'s CLI."""
     app.cli.add_command(demo_group)
     app.cli.add_command(users_group)
+
+
+if __name__ == "__main__":
+    cli()

@@ -8,6 +8,7 @@ from wtforms import (
     BooleanField,
     EmailField,
     PasswordField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -16,7 +17,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.accounts.forms import strip
 from portal.accounts.models import OrgUnitKind, Role
+from portal.core.forms import optional_int
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -26,32 +29,37 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _optional_int(value: object) -> int | None:
-    return int(str(value)) if value not in (None, "", "None") else None
-
-
 class UserForm(FlaskForm):
     """A user's data as an administrator edits it."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
-    org_unit_id = SelectField(_l("Org unit"), coerce=_optional_int, validators=[Optional()])
-    locale = SelectField(_l("Language"), choices=[("de", "Deutsch"), ("en", "English")])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(), Email(), Length(max=254)],
+        filters=[strip],
+    )
+    org_unit_id = SelectField(_l("Org unit"), coerce=optional_int, validators=[Optional()])
+    locale = SelectField(
+        _l("Language"), choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")]
+    )
     roles = MultiCheckboxField(
         _l("Roles"),
-        choices=[(role.value, role.label) for role in Role],
+        choices=[SelectChoice(role.value, role.label) for role in Role],
         validators=[DataRequired(message=_l("Choose at least one role."))],
     )
     active = BooleanField(_l("Active (may sign in)"), default=True)
     submit = SubmitField(_l("Save"))
 
-    def set_org_unit_choices(self, choices: list[tuple[int | None, str]]) -> None:
+    def set_org_unit_choices(self, choices: list[tuple[int, str]]) -> None:
         """Offer *choices* (id, label) plus "none" in the org unit selection."""
-        self.org_unit_id.choices = [(None, str(_l("— none —"))), *choices]
+        self.org_unit_id.choices = [
+            SelectChoice("", str(_l("— none —"))),
+            *(SelectChoice(str(value), label) for value, label in choices),
+        ]
 
     def set_role_labels(self) -> None:
         """Re-read the role labels in the current language."""
-        self.roles.choices = [(role.value, role.label) for role in Role]
+        self.roles.choices = [SelectChoice(role.value, role.label) for role in Role]
 
 
 class NewUserForm(UserForm):
@@ -77,17 +85,22 @@ class PasswordResetForm(FlaskForm):
 class OrgUnitForm(FlaskForm):
     """An org unit as an administrator edits it."""
 
-    kind = SelectField(_l("Kind"), choices=[(kind.value, kind.label) for kind in OrgUnitKind])
+    kind = SelectField(
+        _l("Kind"), choices=[SelectChoice(kind.value, kind.label) for kind in OrgUnitKind]
+    )
     code = StringField(
         _l("Code"),
         validators=[DataRequired(), Length(max=32)],
         description=_l('Official designation, e.g. "Amt 10" or "10.2".'),
     )
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    parent_id = SelectField(_l("Parent unit"), coerce=_optional_int, validators=[Optional()])
+    parent_id = SelectField(_l("Parent unit"), coerce=optional_int, validators=[Optional()])
     submit = SubmitField(_l("Save"))
 
-    def set_parent_choices(self, choices: list[tuple[int | None, str]]) -> None:
+    def set_parent_choices(self, choices: list[tuple[int, str]]) -> None:
         """Offer *choices* (id, label) plus "top level" as parent."""
-        self.parent_id.choices = [(None, str(_l("— top level —"))), *choices]
-        self.kind.choices = [(kind.value, kind.label) for kind in OrgUnitKind]
+        self.parent_id.choices = [
+            SelectChoice("", str(_l("— top level —"))),
+            *(SelectChoice(str(value), label) for value, label in choices),
+        ]
+        self.kind.choices = [SelectChoice(kind.value, kind.label) for kind in OrgUnitKind]

@@ -17,7 +17,7 @@ from portal.core.errors import DomainError
 bp = Blueprint("admin", __name__, template_folder="templates")
 
 
-def _org_unit_choices() -> list[tuple[int | None, str]]:
+def _org_unit_choices() -> list[tuple[int, str]]:
     return [
         (unit.id, "\u2003" * depth + unit.display_name) for depth, unit in accounts.org_units_tree()
     ]

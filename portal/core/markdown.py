@@ -33,4 +33,4 @@ def render_markdown(text: str | None) -> Markup:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
-    return Markup(cleaned)  # noqa: S704 - cleaned by nh3 just above
+    return Markup(cleaned)

@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from portal.accounts.models import Role
 from portal.core.access import declared_access, may_access
+from portal.core.markdown import render_markdown
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,10 @@ class NavItem:
 
 NAVIGATION = [
     NavItem("dashboards.index", _l("Start"), "dashboards.index"),
+    NavItem("ideas.index", _l("Ideas"), "ideas.index"),
+    NavItem("ideas.mine", _l("My ideas"), "ideas.mine"),
+    NavItem("ideas.screening", _l("Screening"), "ideas.screening"),
+    NavItem("notifications.index", _l("Notifications"), "notifications."),
     NavItem("admin.users", _l("Users"), "admin.user"),
     NavItem("admin.org_units", _l("Org units"), "admin.org_unit"),
 ]
@@ -62,6 +67,7 @@ def register_template_helpers(app: Flask) -> None:
     """Make the helpers available in templates."""
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.filters["datetime"] = _format_datetime
+    app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
