@@ -1,0 +1,203 @@
+"""Combining assessors' scores and measuring how much assessors agree."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from scipy.stats import rankdata  # type: ignore[import-untyped]
+
+from scoring._errors import InsufficientData, InvalidMatrix, InvalidParameter
+from scoring._types import AggregatedScores, FloatArray, freeze
+from scoring._validate import as_float_array
+
+_METHODS = ("mean", "median", "trimmed-mean")
+
+
+def aggregate_assessments(
+    scores: npt.ArrayLike,
+    *,
+    method: str = "mean",
+    min_scores: int = 1,
+    trim: float = 0.2,
+) -> AggregatedScores:
+    """Combine the scores of several assessors into one score per idea and criterion.
+
+    ``scores`` is shaped assessors × ideas × criteria; NaN means "not scored" (for example a
+    recused assessor). ``method`` is ``"mean"``, ``"median"`` or ``"trimmed-mean"`` (drop
+    ⌊trim · k⌋ of the k scores at each end, then average). A cell with fewer than ``min_scores``
+    scores gets NaN, and an idea with any such cell is reported in ``too_few`` instead of being
+    ranked: the result says explicitly which ideas lack scores, it never ranks them silently.
+    """
+    x = as_float_array(scores, "assessments")
+    if x.ndim != 3 or 0 in x.shape:
+        raise InvalidMatrix(
+            f"Assessments must be shaped assessors × ideas × criteria, got shape {x.shape}.",
+            hint="Use NaN where an assessor did not score an idea on a criterion.",
+        )
+    if method not in _METHODS:
+        raise InvalidParameter(
+            f"Unknown aggregation method {method!r}.", hint=f"Use one of {', '.join(_METHODS)}."
+        )
+    if isinstance(min_scores, bool) or not isinstance(min_scores, int) or min_scores < 1:
+        raise InvalidParameter(
+            f"min_scores must be a whole number of at least 1, got {min_scores!r}.",
+            hint="It is the least number of assessors whose scores make a cell rankable.",
+        )
+    if not 0.0 <= trim < 0.5:
+        raise InvalidParameter(
+            f"trim must lie in 0…0.5 (the share cut at each end), got {trim}.",
+            hint="0.2 drops the lowest and highest fifth of the scores.",
+        )
+    given = ~np.isnan(x)
+    if np.isinf(x).any():
+        raise InvalidMatrix("Assessments must be finite numbers or NaN.", hint="Remove infinities.")
+    counts = given.sum(axis=0)
+    if method == "mean":
+        total = np.where(given, x, 0.0).sum(axis=0)
+        combined = np.divide(total, counts, out=np.full(counts.shape, np.nan), where=counts > 0)
+    else:
+        # NaN sorts last, so the k given scores of a cell are its first k sorted entries.
+        ordered = np.sort(x, axis=0)
+        if method == "median":
+            low = np.take_along_axis(ordered, np.maximum(counts - 1, 0)[None] // 2, axis=0)[0]
+            high = np.take_along_axis(ordered, (counts // 2)[None], axis=0)[0]
+            combined = np.where(counts > 0, (low + high) / 2.0, np.nan)
+        else:
+            cut = np.floor(trim * counts).astype(np.int64)
+            cumulative = np.concatenate(
+                [np.zeros((1, *counts.shape)), np.cumsum(np.nan_to_num(ordered), axis=0)]
+            )
+            upper = np.take_along_axis(cumulative, (counts - cut)[None], axis=0)[0]
+            lower = np.take_along_axis(cumulative, cut[None], axis=0)[0]
+            kept = counts - 2 * cut
+            combined = np.divide(
+                upper - lower, kept, out=np.full(counts.shape, np.nan), where=kept > 0
+            )
+    enough = counts >= min_scores
+    combined = np.where(enough, combined, np.nan)
+    rankable = enough.all(axis=1)
+    return AggregatedScores(
+        scores=freeze(combined),
+        counts=freeze(counts.astype(np.int64)),
+        rankable=freeze(rankable),
+        too_few=tuple(int(i) for i in np.flatnonzero(~rankable)),
+        method=method,
+        min_scores=min_scores,
+    )
+
+
+def kendall_w(scores: npt.ArrayLike) -> float:
+    """Return Kendall's coefficient of concordance W, corrected for ties (0 = none, 1 = full).
+
+    ``scores`` has one row per object (idea) and one column per rater; each rater's scores are
+    ranked with mid-ranks for ties. W = 12 S / (m²(n³ − n) − m Σ T), where S is the sum of
+    squared deviations of the objects' rank sums from their mean, m raters, n objects and
+    T = Σ (t³ − t) over each rater's groups of t tied objects (Kendall & Babington Smith 1939;
+    Siegel 1956).
+    """
+    x = as_float_array(scores, "scores")
+    if x.ndim != 2 or x.shape[0] < 2 or x.shape[1] < 2:
+        raise InsufficientData(
+            f"Kendall's W needs at least 2 objects (rows) and 2 raters (columns), "
+            f"got shape {x.shape}.",
+            hint="Rows are ideas, columns are assessors.",
+        )
+    if not np.isfinite(x).all():
+        raise InvalidMatrix(
+            "Kendall's W needs every rater to score every object.",
+            hint="Leave out ideas or raters with missing scores.",
+        )
+    n, m = x.shape
+    ranks = rankdata(x, axis=0)
+    rank_sums = ranks.sum(axis=1)
+    s = float(np.square(rank_sums - rank_sums.mean()).sum())
+    # Mid-ranks lower the sum of squared ranks of a tie group of size t by (t³ − t) / 12, so the
+    # tie correction follows from the ranks without counting groups.
+    squares_untied = n * (n + 1) * (2 * n + 1) / 6.0
+    ties = 12.0 * (squares_untied * m - float(np.square(ranks).sum()))
+    denominator = m * m * (n**3 - n) - m * ties
+    if denominator <= 1e-9:
+        raise InsufficientData(
+            "Every rater gave all objects the same score, so there is no ranking to agree on.",
+            hint="Kendall's W is undefined here; use Krippendorff's alpha instead.",
+        )
+    return float(12.0 * s / denominator)
+
+
+_LEVELS = ("nominal", "ordinal", "interval", "ratio")
+
+
+def _distance(values: FloatArray, marginals: FloatArray, level: str) -> FloatArray:
+    """Return the squared difference δ²(c, k) between every two coded values."""
+    c = values[:, None]
+    k = values[None, :]
+    if level == "nominal":
+        different: FloatArray = (c != k).astype(np.float64)
+        return different
+    if level == "interval":
+        return np.square(c - k)
+    if level == "ratio":
+        total = c + k
+        return np.square(np.divide(c - k, total, out=np.zeros_like(total), where=total != 0))
+    # Ordinal: the number of values coded between c and k, each end counted half.
+    cumulative = np.cumsum(marginals)
+    i = np.arange(values.shape[0])
+    lo = np.minimum(i[:, None], i[None, :])
+    hi = np.maximum(i[:, None], i[None, :])
+    between = cumulative[hi] - cumulative[lo] + marginals[lo]
+    return np.square(between - (marginals[lo] + marginals[hi]) / 2.0)
+
+
+def krippendorff_alpha(data: npt.ArrayLike, *, level: str = "interval") -> float:
+    """Return Krippendorff's alpha, 1 − D_o / D_e, the agreement among coders beyond chance.
+
+    ``data`` has one row per coder (assessor) and one column per unit (idea), NaN where a coder
+    gave no value. ``level`` is ``"nominal"``, ``"ordinal"``, ``"interval"`` or ``"ratio"``.
+    Computed through the coincidence matrix as in Krippendorff (2011), "Computing Krippendorff's
+    Alpha-Reliability"; units with fewer than two values are not pairable and are left out.
+    Krippendorff recommends α ≥ 0.800, and α ≥ 0.667 for tentative conclusions.
+    """
+    if level not in _LEVELS:
+        raise InvalidParameter(
+            f"Unknown level of measurement {level!r}.", hint=f"Use one of {', '.join(_LEVELS)}."
+        )
+    x = as_float_array(data, "reliability data")
+    if x.ndim != 2:
+        raise InvalidMatrix(
+            f"Reliability data must be coders × units, got shape {x.shape}.",
+            hint="One row per assessor, one column per idea, NaN where missing.",
+        )
+    if np.isinf(x).any():
+        raise InvalidMatrix("Values must be finite numbers or NaN.", hint="Remove infinities.")
+    if level == "ratio" and (x < 0).any():
+        raise InvalidMatrix(
+            "Ratio-level values cannot be negative.",
+            hint="Use the interval level for scales with negative values.",
+        )
+    pairable = (~np.isnan(x)).sum(axis=0) >= 2
+    x = x[:, pairable]
+    present = ~np.isnan(x)
+    if present.sum() < 2:
+        raise InsufficientData(
+            "Alpha needs at least one unit (idea) with values from two coders.",
+            hint="Let at least two assessors score the same ideas.",
+        )
+    values, codes = np.unique(x[present], return_inverse=True)
+    units = np.nonzero(present)[1]
+    v = values.shape[0]
+    counts = np.zeros((x.shape[1], v))
+    np.add.at(counts, (units, codes), 1.0)
+    per_unit = 1.0 / (counts.sum(axis=1) - 1.0)
+    coincidences = (counts * per_unit[:, None]).T @ counts
+    coincidences -= np.diag((counts * per_unit[:, None]).sum(axis=0))
+    marginals = coincidences.sum(axis=1)
+    total = marginals.sum()
+    delta = _distance(values, marginals, level)
+    observed = float((coincidences * delta).sum())
+    expected = float((np.outer(marginals, marginals) * delta).sum()) / (total - 1.0)
+    if expected <= 0:
+        raise InsufficientData(
+            "All coders used the same value everywhere, so agreement cannot be told from chance.",
+            hint="Alpha is undefined without variation in the data.",
+        )
+    return float(1.0 - observed / expected)
