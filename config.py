@@ -72,6 +72,18 @@ class Config:
         #: The municipality (tenant) whose portal this installation serves.
         self.TENANT = os.environ.get("WANDELWERK_TENANT", "default")
         self.MAIL_SENDER = os.environ.get("MAIL_SENDER", "wandelwerk@localhost")
+        #: Reverse proxies in front of the portal whose X-Forwarded-For/-Proto are trusted.
+        self.PROXY_HOPS = _env_int("PROXY_HOPS", 0)
+        #: SMTP server for e-mails; empty: e-mails are written to the log instead.
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+        self.MAIL_PORT = _env_int("MAIL_PORT", 25)
+        self.MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+        #: Address of the portal as users reach it, for links in e-mails.
+        self.PORTAL_URL = os.environ.get("PORTAL_URL", "http://localhost:5000")
+        #: Largest attachment accepted, in bytes (default 10 MB).
+        self.UPLOAD_MAX_BYTES = _env_int("UPLOAD_MAX_BYTES", 10_000_000)
         self.LOGIN_MAX_FAILURES_PER_ACCOUNT = _env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
         self.LOGIN_MAX_FAILURES_PER_ADDRESS = _env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
         self.LOGIN_FAILURE_WINDOW_MINUTES = _env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
@@ -93,6 +105,16 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         for key, value in overrides.items():
             setattr(self, key, value)
+        #: Attachments live here, outside the static folder, under random names
+        #: (default: `uploads/` in the instance folder).
+        self.UPLOAD_PATH = Path(
+            str(overrides.get("UPLOAD_PATH") or "")
+            or os.environ.get("UPLOAD_PATH")
+            or Path(self.INSTANCE_PATH) / "uploads"
+        )
+        # Requests may carry a little more than one attachment (the form's other fields);
+        # the exact limit is checked on the file itself.
+        self.MAX_CONTENT_LENGTH = self.UPLOAD_MAX_BYTES + 1_000_000
 
     def validate(self) -> None:
         """Refuse settings the environment cannot run with."""

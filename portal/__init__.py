@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, load_config
 from portal.extensions import babel, csrf, db, login_manager, migrate
@@ -23,6 +24,12 @@ def create_app(config: Config | None = None) -> Flask:
     config.validate()
     app = Flask(__name__, instance_path=str(config.INSTANCE_PATH))
     app.config.from_object(config)
+    if config.PROXY_HOPS:
+        # Behind a reverse proxy the client address (used to rate-limit sign-ins) and the scheme
+        # come from its headers; trust exactly as many hops as are configured.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=config.PROXY_HOPS, x_proto=config.PROXY_HOPS
+        )
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))

@@ -135,3 +135,23 @@ def test_logout_needs_a_post_with_csrf_token(client, db, login_as):
     assert client.get("/logout").status_code == 405
     assert client.post("/logout").status_code == 400
     assert client.get("/").status_code == 200
+
+
+def test_behind_a_proxy_the_rate_limit_counts_the_forwarded_client_address(app, db):
+    import config
+    from portal import create_app
+
+    proxied = create_app(
+        config.TestingConfig(
+            PROXY_HOPS=1, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"]
+        )
+    )
+    client = proxied.test_client()
+    client.post(
+        "/login",
+        data={"email": "x@musterstadt.example", "password": "wrong password here",
+              "csrf_token": csrf_token(client, "/login")},
+        headers={"X-Forwarded-For": "203.0.113.7"},
+    )  # fmt: skip
+    addresses = db.session.scalars(select(LoginAttempt.address)).all()
+    assert addresses == ["203.0.113.7"]
