@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
@@ -28,7 +29,19 @@ class Panel:
     items: list[PanelItem]
 
 
+@dataclass(frozen=True)
+class NewsItem:
+    """One line of the newsfeed: what happened, when, and where to read more."""
+
+    at: datetime
+    text: str
+    url: str
+    #: A short label of the kind of news, e.g. "New idea".
+    kind: str = ""
+
+
 ItemSource = Callable[[User], list[PanelItem]]
+NewsSource = Callable[[User, int], list[NewsItem]]
 
 ROLE_INTROS = {
     Role.EMPLOYEE: _l("Submit ideas, support those of colleagues and follow what becomes of them."),
@@ -58,6 +71,22 @@ def contributes_to(role: Role) -> Callable[[ItemSource], ItemSource]:
         return source
 
     return decorate
+
+
+#: Functions that list recent news for a user; domain modules add theirs with `contributes_news`.
+_NEWS_SOURCES: list[NewsSource] = []
+
+
+def contributes_news(source: NewsSource) -> NewsSource:
+    """Register a function that returns up to *limit* recent news items for a user."""
+    _NEWS_SOURCES.append(source)
+    return source
+
+
+def newsfeed(user: User, limit: int = 12) -> list[NewsItem]:
+    """Return the latest news of all modules for *user*, newest first."""
+    items = [item for source in _NEWS_SOURCES for item in source(user, limit)]
+    return sorted(items, key=lambda item: item.at, reverse=True)[:limit]
 
 
 def start_panels(user: User) -> list[Panel]:

@@ -15,4 +15,8 @@ bp = Blueprint("dashboards", __name__, template_folder="templates")
 @bp.route("/")
 @allow(SIGNED_IN)
 def index() -> ResponseReturnValue:
-    return render_template("dashboards/index.html", panels=services.start_panels(current_user))
+    return render_template(
+        "dashboards/index.html",
+        panels=services.start_panels(current_user),
+        news=services.newsfeed(current_user),
+    )

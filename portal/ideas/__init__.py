@@ -1,0 +1,1 @@
+"""Idea portal: staff submit, discuss, support and follow ideas; moderators screen them."""

@@ -1,0 +1,124 @@
+"""Forms of the idea portal."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from portal.admin.forms import MultiCheckboxField
+from portal.core.forms import optional_int
+
+_MARKDOWN_HINT = _l("You can use Markdown: **bold**, *italic*, lists with “-”, links.")
+
+
+class IdeaForm(FlaskForm):
+    """An idea as its author writes it."""
+
+    title = StringField(
+        _l("Title"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("One line that says what should change."),
+    )
+    problem = TextAreaField(
+        _l("What is the problem?"),
+        validators=[DataRequired(), Length(max=20_000)],
+        description=_MARKDOWN_HINT,
+    )
+    proposal = TextAreaField(
+        _l("What do you propose?"), validators=[DataRequired(), Length(max=20_000)]
+    )
+    benefit_citizens = TextAreaField(
+        _l("Expected benefit for citizens"), validators=[Optional(), Length(max=10_000)]
+    )
+    benefit_staff = TextAreaField(
+        _l("Expected benefit for staff"), validators=[Optional(), Length(max=10_000)]
+    )
+    field_of_action_id = SelectField(
+        _l("Field of action"), coerce=optional_int, validators=[Optional()]
+    )
+    org_unit_ids = MultiCheckboxField(_l("Affected org units"), coerce=int)
+    tags = StringField(
+        _l("Tags"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("Separate tags with commas, e.g. “Formulare, Terminvergabe”."),
+    )
+    effort_days = IntegerField(
+        _l("Rough effort in person-days"),
+        validators=[Optional(), NumberRange(min=0, max=100_000)],
+    )
+    cost_euros = IntegerField(
+        _l("Rough cost in euros"), validators=[Optional(), NumberRange(min=0, max=1_000_000_000)]
+    )
+    author_public = BooleanField(_l("The public may see my name once the idea is published"))
+
+    def set_choices(self, fields: list[tuple[int, str]], org_units: list[tuple[int, str]]) -> None:
+        """Offer *fields* of action and *org_units* as (id, label)."""
+        self.field_of_action_id.choices = [(None, str(_l("— none —"))), *fields]
+        self.org_unit_ids.choices = org_units
+
+
+class CommentForm(FlaskForm):
+    """A comment or a reply."""
+
+    body = TextAreaField(
+        _l("Your comment"),
+        validators=[DataRequired(), Length(max=10_000)],
+        description=_MARKDOWN_HINT,
+    )
+    parent_id = HiddenField()
+
+
+class AttachmentForm(FlaskForm):
+    """A file to attach."""
+
+    file = FileField(
+        _l("File"),
+        validators=[FileRequired()],
+        description=_l("PDF, Office documents (Word, Excel, PowerPoint, OpenDocument) or images."),
+    )
+
+
+class TransitionForm(FlaskForm):
+    """A moderator's or author's step in the lifecycle, with an optional reason."""
+
+    target = HiddenField(validators=[DataRequired()])
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[Optional(), Length(max=5_000)],
+        description=_l("Required when declining; the author reads it."),
+    )
+
+
+class MergeForm(FlaskForm):
+    """Merge an idea into another one."""
+
+    keep_id = IntegerField(
+        _l("Number of the idea to keep"),
+        validators=[DataRequired(), NumberRange(min=1)],
+        description=_l("Supports and comments move there; this idea will point to it."),
+    )
+    reason = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5_000)])
+
+
+class FieldOfActionForm(FlaskForm):
+    """A field of action as moderators keep it."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2_000)])
+    active = BooleanField(_l("Offered for new ideas"), default=True)
+
+
+class FollowForm(FlaskForm):
+    """Which fields of action a user follows in the newsfeed."""
+
+    field_ids = MultiCheckboxField(_l("Fields of action I follow"), coerce=int)

@@ -1,0 +1,297 @@
+"""Ideas with their lifecycle, supports, comments, attachments, fields of action and tags."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.accounts.models import OrgUnit, User
+from portal.core.models import TenantMixin, TimestampMixin, UTCDateTime, utcnow
+from portal.extensions import db
+
+
+class IdeaState(enum.Enum):
+    """Where an idea stands; `portal.ideas.services.TRANSITIONS` says how it may move on."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    SCREENING = "screening"
+    ACCEPTED = "accepted"
+    MERGED = "merged"
+    DECLINED = "declined"
+    #: The following three are reached through the rounds, board and projects modules.
+    SCORED = "scored"
+    DECIDED = "decided"
+    PROJECT = "project"
+
+    @property
+    def label(self) -> str:
+        return str(STATE_LABELS[self])
+
+    @property
+    def badge(self) -> str:
+        """Return the KERN badge variant that colours this state."""
+        return STATE_BADGES.get(self, "info")
+
+
+STATE_LABELS = {
+    IdeaState.DRAFT: _l("Draft"),
+    IdeaState.SUBMITTED: _l("Submitted"),
+    IdeaState.SCREENING: _l("In screening"),
+    IdeaState.ACCEPTED: _l("Accepted for a round"),
+    IdeaState.MERGED: _l("Merged"),
+    IdeaState.DECLINED: _l("Declined"),
+    IdeaState.SCORED: _l("Scored"),
+    IdeaState.DECIDED: _l("Decided"),
+    IdeaState.PROJECT: _l("Project"),
+}
+
+STATE_BADGES = {
+    IdeaState.ACCEPTED: "success",
+    IdeaState.DECIDED: "success",
+    IdeaState.PROJECT: "success",
+    IdeaState.DECLINED: "danger",
+    IdeaState.MERGED: "warning",
+    IdeaState.DRAFT: "warning",
+}
+
+
+def _state_enum(name: str) -> Enum:
+    return Enum(IdeaState, name=name, values_callable=lambda e: [m.value for m in e])
+
+
+idea_org_unit = Table(
+    "idea_org_unit",
+    db.metadata,
+    Column("idea_id", ForeignKey("idea.id", ondelete="CASCADE"), primary_key=True),
+    Column("org_unit_id", ForeignKey("org_unit.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_idea_org_unit_org_unit_id", "org_unit_id"),
+)
+
+idea_tag = Table(
+    "idea_tag",
+    db.metadata,
+    Column("idea_id", ForeignKey("idea.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_idea_tag_tag_id", "tag_id"),
+)
+
+
+class FieldOfAction(TenantMixin, TimestampMixin, db.Model):
+    """A field of action (Handlungsfeld) such as Bürger-Services or E-Akte; moderators keep them."""
+
+    __tablename__ = "field_of_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: Retired fields stay on their ideas but are no longer offered for new ones.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "name"),
+        CheckConstraint("name <> ''", name="name_not_empty"),
+    )
+
+
+class Tag(TenantMixin, db.Model):
+    """A free keyword that authors attach to ideas."""
+
+    __tablename__ = "tag"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stored in lower case, so that "E-Akte" and "e-akte" are one tag.
+    name: Mapped[str] = mapped_column(String(60))
+
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "name"),
+        CheckConstraint("name <> '' AND name = lower(name)", name="name_lower"),
+    )
+
+
+class Idea(TenantMixin, TimestampMixin, db.Model):
+    """An idea of a member of staff, from draft to project."""
+
+    __tablename__ = "idea"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="RESTRICT"), index=True
+    )
+    state: Mapped[IdeaState] = mapped_column(_state_enum("idea_state"), default=IdeaState.DRAFT)
+    title: Mapped[str] = mapped_column(String(200))
+    #: "Was ist das Problem?" – Markdown.
+    problem: Mapped[str] = mapped_column(Text)
+    #: What the author proposes – Markdown.
+    proposal: Mapped[str] = mapped_column(Text)
+    #: Expected benefit for citizens – Markdown.
+    benefit_citizens: Mapped[str] = mapped_column(Text, default="")
+    #: Expected benefit for staff – Markdown.
+    benefit_staff: Mapped[str] = mapped_column(Text, default="")
+    field_of_action_id: Mapped[int | None] = mapped_column(
+        ForeignKey("field_of_action.id", ondelete="SET NULL"), index=True
+    )
+    #: Rough effort in person-days, as the author guesses it.
+    effort_days: Mapped[int | None] = mapped_column(Integer)
+    #: Rough cost in euros, as the author guesses it.
+    cost_euros: Mapped[int | None] = mapped_column(Integer)
+    #: Whether the public may see the author's name once the idea is published.
+    author_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Why the idea was declined; the author sees it.
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    #: The idea this one was merged into.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("idea.id", ondelete="RESTRICT"), index=True
+    )
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Kept by the services so that lists sort by support and discussion without counting.
+    support_count: Mapped[int] = mapped_column(Integer, default=0)
+    comment_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    field_of_action: Mapped[FieldOfAction | None] = relationship()
+    org_units: Mapped[list[OrgUnit]] = relationship(secondary=idea_org_unit, order_by=OrgUnit.code)
+    tags: Mapped[list[Tag]] = relationship(secondary=idea_tag, order_by=Tag.name)
+    merged_into: Mapped[Idea | None] = relationship(remote_side=[id], foreign_keys=[merged_into_id])
+
+    __table_args__ = (
+        CheckConstraint("title <> ''", name="title_not_empty"),
+        CheckConstraint(
+            "state <> 'declined' OR (decline_reason IS NOT NULL AND decline_reason <> '')",
+            name="declined_has_reason",
+        ),
+        CheckConstraint(
+            "(state = 'merged') = (merged_into_id IS NOT NULL)", name="merged_points_to_idea"
+        ),
+        CheckConstraint(
+            "merged_into_id IS NULL OR merged_into_id <> id", name="not_merged_into_self"
+        ),
+        CheckConstraint("state = 'draft' OR submitted_at IS NOT NULL", name="submitted_has_date"),
+        CheckConstraint("effort_days IS NULL OR effort_days >= 0", name="effort_not_negative"),
+        CheckConstraint("cost_euros IS NULL OR cost_euros >= 0", name="cost_not_negative"),
+        CheckConstraint("support_count >= 0 AND comment_count >= 0", name="counts_not_negative"),
+        # The list pages read ideas in these orders a page at a time.
+        Index("ix_idea_list_newest", "municipality_id", "submitted_at", "id"),
+        Index("ix_idea_list_state", "municipality_id", "state", "submitted_at", "id"),
+        Index("ix_idea_list_supported", "municipality_id", "support_count", "submitted_at", "id"),
+        Index("ix_idea_list_discussed", "municipality_id", "comment_count", "submitted_at", "id"),
+    )
+
+
+class IdeaEvent(TenantMixin, db.Model):
+    """One step of an idea's lifecycle: who moved it from which state to which, when and why."""
+
+    __tablename__ = "idea_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"))
+    #: Who made the change; None once their account is gone.
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: None when the idea was created.
+    from_state: Mapped[IdeaState | None] = mapped_column(_state_enum("idea_state"))
+    to_state: Mapped[IdeaState] = mapped_column(_state_enum("idea_state"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    actor: Mapped[User | None] = relationship()
+    idea: Mapped[Idea] = relationship()
+
+    __table_args__ = (
+        Index("ix_idea_event_idea_at", "idea_id", "at"),
+        Index("ix_idea_event_feed", "municipality_id", "at"),
+    )
+
+
+class Support(TenantMixin, db.Model):
+    """One employee supports one idea."""
+
+    __tablename__ = "support"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("idea_id", "user_id"),)
+
+
+class Comment(TenantMixin, TimestampMixin, db.Model):
+    """A comment on an idea, or a reply to one (replies are one level deep)."""
+
+    __tablename__ = "comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="RESTRICT"), index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comment.id", ondelete="CASCADE"), index=True
+    )
+    #: Markdown.
+    body: Mapped[str] = mapped_column(Text)
+
+    author: Mapped[User] = relationship()
+
+    __table_args__ = (
+        Index("ix_comment_idea_created", "idea_id", "created_at"),
+        CheckConstraint("body <> ''", name="body_not_empty"),
+        CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+    )
+
+
+class Attachment(TenantMixin, db.Model):
+    """A file attached to an idea, stored outside the static folder under a random name."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"), index=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    #: The name offered for download: the uploaded name, cleaned, with the detected extension.
+    filename: Mapped[str] = mapped_column(String(200))
+    #: Random name of the file in `UPLOAD_PATH`; never derived from user input.
+    storage_name: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The type detected from the content, not the one the browser claimed.
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    uploaded_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (CheckConstraint("size > 0", name="size_positive"),)
+
+
+class FieldSubscription(TenantMixin, db.Model):
+    """A user follows a field of action: its new ideas appear in their newsfeed."""
+
+    __tablename__ = "field_subscription"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    field_of_action_id: Mapped[int] = mapped_column(
+        ForeignKey("field_of_action.id", ondelete="CASCADE"), primary_key=True
+    )

@@ -1,0 +1,378 @@
+"""Pages of the idea portal: lists, the idea page, writing, supporting, commenting, screening."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.accounts.models import Role
+from portal.accounts.services import org_units_tree
+from portal.core.access import allow
+from portal.core.errors import DomainError
+from portal.core.forms import ActionForm
+from portal.ideas import services
+from portal.ideas.forms import (
+    AttachmentForm,
+    CommentForm,
+    FieldOfActionForm,
+    FollowForm,
+    IdeaForm,
+    MergeForm,
+    TransitionForm,
+)
+from portal.ideas.models import Idea, IdeaState
+
+bp = Blueprint("ideas", __name__, template_folder="templates")
+
+#: Who reads ideas: all staff; moderators also when they hold no employee role.
+READERS = (Role.EMPLOYEE, Role.MODERATOR)
+
+
+def _page_number() -> int:
+    return request.args.get("page", 1, type=int)
+
+
+def _per_page() -> int:
+    return int(current_app.config["PAGE_SIZE"])
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _enum_arg(enum: Any, name: str, default: Any = None) -> Any:
+    value = request.args.get(name, "")
+    return enum(value) if value in {member.value for member in enum} else default
+
+
+@bp.route("/")
+@allow(*READERS)
+def index() -> ResponseReturnValue:
+    criteria = services.IdeaFilter(
+        text=request.args.get("q", "").strip()[:200],
+        state=_enum_arg(IdeaState, "state"),
+        field_of_action_id=_int_arg("field"),
+        org_unit_id=_int_arg("org_unit"),
+        tag=request.args.get("tag", "").strip().lower()[:60],
+        sort=_enum_arg(services.Sort, "sort", services.Sort.NEWEST),
+    )
+    page = services.list_ideas(criteria, _page_number(), _per_page())
+    return render_template(
+        "ideas/index.html",
+        page=page,
+        criteria=criteria,
+        options={
+            "state": [(s.value, s.label) for s in IdeaState if s is not IdeaState.DRAFT],
+            "field": [(f.id, f.name) for f in services.fields_of_action()],
+            "org_unit": _org_unit_choices(),
+            "sort": [(s.value, s.label) for s in services.Sort],
+        },
+    )
+
+
+@bp.route("/mine", methods=["GET", "POST"])
+@allow(Role.EMPLOYEE)
+def mine() -> ResponseReturnValue:
+    follow = FollowForm()
+    follow.field_ids.choices = [(f.id, f.name) for f in services.fields_of_action()]
+    if follow.validate_on_submit():
+        services.follow_fields(current_user, follow.field_ids.data or [])
+        flash(_("Your newsfeed now follows the chosen fields of action."), "success")
+        return redirect(url_for("ideas.mine"))
+    if request.method == "GET":
+        follow.field_ids.data = sorted(services.followed_field_ids(current_user))
+    page = services.my_ideas(current_user, _page_number(), _per_page())
+    return render_template("ideas/mine.html", page=page, follow=follow)
+
+
+def _org_unit_choices() -> list[tuple[int, str]]:
+    return [(unit.id, unit.display_name) for _depth, unit in org_units_tree()]
+
+
+def _prepare(form: IdeaForm, idea: Idea | None = None) -> None:
+    fields = services.fields_of_action(only_active=True)
+    if idea is not None and idea.field_of_action and not idea.field_of_action.active:
+        fields.append(idea.field_of_action)
+    form.set_choices([(f.id, f.name) for f in fields], _org_unit_choices())
+    if idea is not None and request.method == "GET":
+        form.org_unit_ids.data = [unit.id for unit in idea.org_units]
+        form.tags.data = ", ".join(tag.name for tag in idea.tags)
+
+
+def _idea_data(form: IdeaForm) -> services.IdeaData:
+    return services.IdeaData(
+        title=form.title.data or "",
+        problem=form.problem.data or "",
+        proposal=form.proposal.data or "",
+        benefit_citizens=form.benefit_citizens.data or "",
+        benefit_staff=form.benefit_staff.data or "",
+        field_of_action_id=form.field_of_action_id.data,
+        org_unit_ids=frozenset(form.org_unit_ids.data or []),
+        tags=services.parse_tags(form.tags.data or ""),
+        effort_days=form.effort_days.data,
+        cost_euros=form.cost_euros.data,
+        author_public=bool(form.author_public.data),
+    )
+
+
+def _saved_message(idea: Idea) -> str:
+    if idea.state is IdeaState.DRAFT:
+        return _("Your draft has been saved. Only you can see it until you submit it.")
+    return _("Your idea has been saved and is visible to all staff.")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@allow(Role.EMPLOYEE)
+def new() -> ResponseReturnValue:
+    form = IdeaForm()
+    _prepare(form)
+    if form.validate_on_submit():
+        try:
+            idea = services.create_idea(
+                _idea_data(form), current_user, submit=request.form.get("action") == "submit"
+            )
+        except DomainError as error:
+            flash(error.message, "danger")
+        else:
+            flash(_saved_message(idea), "success")
+            return redirect(url_for("ideas.detail", idea_id=idea.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("ideas/form.html", form=form, idea=None), status
+
+
+@bp.route("/<int:idea_id>/edit", methods=["GET", "POST"])
+@allow(*READERS)
+def edit(idea_id: int) -> ResponseReturnValue:
+    idea = services.get_idea(idea_id, current_user)
+    form = IdeaForm(obj=idea)
+    _prepare(form, idea)
+    if form.validate_on_submit():
+        try:
+            services.update_idea(
+                idea, _idea_data(form), current_user, submit=request.form.get("action") == "submit"
+            )
+        except DomainError as error:
+            flash(error.message, "danger")
+        else:
+            flash(_saved_message(idea), "success")
+            return redirect(url_for("ideas.detail", idea_id=idea.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("ideas/form.html", form=form, idea=idea), status
+
+
+def _render_detail(idea: Idea, status: int = 200, **forms: Any) -> ResponseReturnValue:
+    forms.setdefault("comment_form", CommentForm())
+    forms.setdefault("attachment_form", AttachmentForm())
+    forms.setdefault("transition_form", TransitionForm())
+    forms.setdefault("merge_form", MergeForm())
+    user = current_user
+    return render_template(
+        "ideas/detail.html",
+        idea=idea,
+        events=services.idea_events(idea),
+        threads=services.comment_threads(idea),
+        attachments=services.idea_attachments(idea),
+        merged=services.merged_ideas(idea),
+        supported=services.supports(idea, user),
+        may_support=idea.state in services.OPEN_STATES and idea.author_id != user.id,
+        may_edit=services.may_edit(idea, user),
+        may_attach=services.may_attach(idea, user),
+        may_merge=services.is_moderator(user) and idea.state in services.QUEUE_STATES,
+        transitions=services.available_transitions(idea, user),
+        open_states=services.OPEN_STATES,
+        action_form=ActionForm(),
+        **forms,
+    ), status
+
+
+@bp.route("/<int:idea_id>")
+@allow(*READERS)
+def detail(idea_id: int) -> ResponseReturnValue:
+    return _render_detail(services.get_idea(idea_id, current_user))
+
+
+@bp.route("/<int:idea_id>/state", methods=["POST"])
+@allow(*READERS)
+def change_state(idea_id: int) -> ResponseReturnValue:
+    idea = services.get_idea(idea_id, current_user)
+    form = TransitionForm()
+    target = form.target.data if form.validate_on_submit() else None
+    if target not in {state.value for state in IdeaState}:
+        return _render_detail(idea, 422, transition_form=form)
+    try:
+        services.change_state(idea, IdeaState(target), current_user, form.reason.data or "")
+    except DomainError as error:
+        if error.status_code != 400:
+            raise
+        form.reason.errors = [error.message]
+        return _render_detail(idea, 422, transition_form=form)
+    flash(_("The idea is now: %(state)s.", state=idea.state.label), "success")
+    return redirect(url_for("ideas.detail", idea_id=idea.id))
+
+
+@bp.route("/<int:idea_id>/delete", methods=["POST"])
+@allow(Role.EMPLOYEE)
+def delete(idea_id: int) -> ResponseReturnValue:
+    idea = services.get_idea(idea_id, current_user)
+    if ActionForm().validate_on_submit():
+        services.delete_draft(idea, current_user)
+        flash(_("Your draft has been deleted."), "success")
+    return redirect(url_for("ideas.mine"))
+
+
+@bp.route("/<int:idea_id>/support", methods=["POST"])
+@allow(Role.EMPLOYEE)
+def support(idea_id: int) -> ResponseReturnValue:
+    idea = services.get_idea(idea_id, current_user)
+    if ActionForm().validate_on_submit():
+        services.support(idea, current_user)
+        flash(_("Thank you for your support."), "success")
+    return redirect(url_for("ideas.detail", idea_id=idea.id))
+
+
+@bp.route("/<int:idea_id>/withdraw", methods=["POST"])
+@allow(Role.EMPLOYEE)
+def withdraw(idea_id: int) -> ResponseReturnValue:
+    idea = services.get_idea(idea_id, current_user)
+    if ActionForm().validate_on_submit():
+        services.withdraw_support(idea, current_user)
+        flash(_("Your support has been withdrawn."), "success")
+    return redirect(url_for("ideas.detail", idea_id=idea.id))
+
+
+@bp.route("/<int:idea_id>/comments", methods=["POST"])
+@allow(*READERS)
+def comment(idea_id: int) -> ResponseReturnValue:
+    idea = services.get_idea(idea_id, current_user)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        return _render_detail(idea, 422, comment_form=form)
+    parent = form.parent_id.data
+    created = services.add_comment(
+        idea, current_user, form.body.data or "", int(parent) if parent.isdigit() else None
+    )
+    flash(_("Your comment has been published."), "success")
+    return redirect(url_for("ideas.detail", idea_id=idea.id, _anchor=f"comment-{created.id}"))
+
+
+@bp.route("/<int:idea_id>/attachments", methods=["POST"])
+@allow(*READERS)
+def attach(idea_id: int) -> ResponseReturnValue:
+    idea = services.get_idea(idea_id, current_user)
+    form = AttachmentForm()
+    if not form.validate_on_submit():
+        return _render_detail(idea, 422, attachment_form=form)
+    upload = form.file.data
+    try:
+        attachment = services.add_attachment(
+            idea, current_user, upload.stream, upload.filename or ""
+        )
+    except services.UploadRefused as error:
+        form.file.errors = [error.message]
+        return _render_detail(idea, 422, attachment_form=form)
+    flash(_("The file %(name)s has been attached.", name=attachment.filename), "success")
+    return redirect(url_for("ideas.detail", idea_id=idea.id, _anchor="attachments"))
+
+
+@bp.route("/<int:idea_id>/attachments/<int:attachment_id>")
+@allow(*READERS)
+def download(idea_id: int, attachment_id: int) -> ResponseReturnValue:
+    idea = services.get_idea(idea_id, current_user)
+    attachment, path = services.get_attachment(idea, attachment_id)
+    response = send_file(
+        path,
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/<int:idea_id>/merge", methods=["POST"])
+@allow(Role.MODERATOR)
+def merge(idea_id: int) -> ResponseReturnValue:
+    idea = services.get_idea(idea_id, current_user)
+    form = MergeForm()
+    if not form.validate_on_submit():
+        return _render_detail(idea, 422, merge_form=form)
+    try:
+        keep = services.get_idea(form.keep_id.data or 0, current_user)
+        services.merge(idea, keep, current_user, form.reason.data or "")
+    except DomainError as error:
+        form.keep_id.errors = [error.message]
+        return _render_detail(idea, 422, merge_form=form)
+    flash(_("The idea has been merged into “%(title)s”.", title=keep.title), "success")
+    return redirect(url_for("ideas.detail", idea_id=keep.id))
+
+
+@bp.route("/similar")
+@allow(*READERS)
+def similar() -> ResponseReturnValue:
+    ideas = services.similar_ideas(request.args.get("title", "")[:200], _int_arg("exclude"))
+    return jsonify(
+        [
+            {
+                "id": idea.id,
+                "title": idea.title,
+                "state": idea.state.label,
+                "url": url_for("ideas.detail", idea_id=idea.id),
+            }
+            for idea in ideas
+        ]
+    )
+
+
+@bp.route("/screening")
+@allow(Role.MODERATOR)
+def screening() -> ResponseReturnValue:
+    page = services.screening_queue(_page_number(), _per_page())
+    return render_template("ideas/screening.html", page=page)
+
+
+@bp.route("/fields", methods=["GET", "POST"])
+@allow(Role.MODERATOR)
+def fields() -> ResponseReturnValue:
+    return _field_form(None)
+
+
+@bp.route("/fields/<int:field_id>", methods=["GET", "POST"])
+@allow(Role.MODERATOR)
+def field_edit(field_id: int) -> ResponseReturnValue:
+    return _field_form(services.get_field_of_action(field_id))
+
+
+def _field_form(found: Any) -> ResponseReturnValue:
+    form = FieldOfActionForm(obj=found)
+    if form.validate_on_submit():
+        try:
+            saved = services.save_field_of_action(
+                found, form.name.data or "", form.description.data or "", bool(form.active.data)
+            )
+        except DomainError as error:
+            form.name.errors = [error.message]
+        else:
+            flash(_("The field of action %(name)s has been saved.", name=saved.name), "success")
+            return redirect(url_for("ideas.fields"))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "ideas/fields.html", form=form, found=found, fields=services.fields_of_action()
+    ), status

@@ -1,0 +1,61 @@
+"""The notification list and the e-mail preference."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.core.access import SIGNED_IN, allow
+from portal.core.forms import ActionForm
+from portal.core.urls import safe_next
+from portal.notifications import services
+from portal.notifications.forms import EmailModeForm
+from portal.notifications.models import EmailMode
+
+bp = Blueprint("notifications", __name__, template_folder="templates")
+
+
+@bp.route("/")
+@allow(SIGNED_IN)
+def index() -> ResponseReturnValue:
+    form = EmailModeForm(email_mode=services.email_mode(current_user).value)
+    form.set_choices()
+    page = services.list_notifications(
+        current_user, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
+    )
+    return render_template(
+        "notifications/index.html", page=page, form=form, action_form=ActionForm()
+    )
+
+
+@bp.route("/preferences", methods=["POST"])
+@allow(SIGNED_IN)
+def preferences() -> ResponseReturnValue:
+    form = EmailModeForm()
+    form.set_choices()
+    if form.validate_on_submit():
+        services.set_email_mode(current_user, EmailMode(form.email_mode.data))
+        flash(_("Your e-mail preference has been saved."), "success")
+    else:
+        flash(_("Please choose one of the options."), "danger")
+    return redirect(url_for("notifications.index"))
+
+
+@bp.route("/<int:notification_id>/open", methods=["POST"])
+@allow(SIGNED_IN)
+def open_one(notification_id: int) -> ResponseReturnValue:
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("notifications.index"))
+    notification = services.open_notification(current_user, notification_id)
+    return redirect(safe_next(notification.url, url_for("notifications.index")))
+
+
+@bp.route("/read", methods=["POST"])
+@allow(SIGNED_IN)
+def read_all() -> ResponseReturnValue:
+    if ActionForm().validate_on_submit():
+        services.mark_all_read(current_user)
+        flash(_("All notifications are marked as read."), "success")
+    return redirect(url_for("notifications.index"))
