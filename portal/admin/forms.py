@@ -40,7 +40,9 @@ class UserForm(FlaskForm):
     )
     org_unit_id = SelectField(_l("Org unit"), coerce=optional_int, validators=[Optional()])
     locale = SelectField(
-        _l("Language"), choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")]
+        _l("Language"),
+        choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")],
+        validators=[DataRequired()],
     )
     roles = MultiCheckboxField(
         _l("Roles"),
@@ -86,7 +88,9 @@ class OrgUnitForm(FlaskForm):
     """An org unit as an administrator edits it."""
 
     kind = SelectField(
-        _l("Kind"), choices=[SelectChoice(kind.value, kind.label) for kind in OrgUnitKind]
+        _l("Kind"),
+        choices=[SelectChoice(kind.value, kind.label) for kind in OrgUnitKind],
+        validators=[DataRequired()],
     )
     code = StringField(
         _l("Code"),

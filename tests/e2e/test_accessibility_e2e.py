@@ -1,0 +1,47 @@
+"""WCAG 2.1 AA / BITV 2.0: axe-core finds no violations on the portal's pages, in both languages."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.e2e.conftest import sign_in
+
+pytestmark = pytest.mark.e2e
+
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+PAGES = ["/", "/account", "/admin/users", "/admin/users/new", "/admin/org-units", "/nowhere"]
+
+
+def _violations(page):
+    results = Axe().run(page, options=WCAG_21_AA)
+    return [
+        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])}×) "
+        f"{violation['nodes'][0]['target']}"
+        for violation in results.response["violations"]
+    ]
+
+
+def test_login_page_has_no_accessibility_violations(live_server, browser_page):
+    browser_page.goto(f"{live_server}/login")
+    assert _violations(browser_page) == []
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_signed_in_pages_have_no_accessibility_violations(live_server, browser_page, language):
+    sign_in(browser_page, live_server, "admin@musterstadt.example")
+    if language == "en":
+        browser_page.click(".ww-language button")
+    found = {}
+    for path in PAGES:
+        browser_page.goto(live_server + path)
+        if violations := _violations(browser_page):
+            found[path] = violations
+    assert found == {}
+
+
+def test_skip_link_is_the_first_stop_and_leads_to_the_content(live_server, browser_page):
+    browser_page.goto(f"{live_server}/login")
+    browser_page.keyboard.press("Tab")
+    focused = browser_page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused == "#main"
+    browser_page.keyboard.press("Enter")
+    assert browser_page.evaluate("document.activeElement.id") == "main"
