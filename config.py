@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import ClassVar
 
@@ -96,7 +97,9 @@ class Config:
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
-        self.PERMANENT_SESSION_LIFETIME = _env_int("SESSION_LIFETIME_MINUTES", 8 * 60) * 60
+        #: How long "stay signed in on this device" lasts; otherwise the session ends with the
+        #: browser.
+        self.REMEMBER_COOKIE_DURATION = timedelta(days=_env_int("REMEMBER_DAYS", 14))
         self.BABEL_DEFAULT_LOCALE = "de"
         self.BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
         self.LANGUAGES = ("de", "en")

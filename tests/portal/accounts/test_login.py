@@ -1,5 +1,9 @@
 """Signing in and out: credentials, rate limits, cookies, CSRF and redirects."""
 
+import re
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
 import pytest
 from sqlalchemy import func, select
 
@@ -155,3 +159,13 @@ def test_behind_a_proxy_the_rate_limit_counts_the_forwarded_client_address(app, 
     )  # fmt: skip
     addresses = db.session.scalars(select(LoginAttempt.address)).all()
     assert addresses == ["203.0.113.7"]
+
+
+def test_stay_signed_in_sets_a_remember_cookie_of_limited_lifetime(client, db):
+    factories.user(email="a@musterstadt.example")
+    response = _login(client, "a@musterstadt.example", factories.PASSWORD, remember="y")
+    cookies = response.headers.getlist("Set-Cookie")
+    remember = next(cookie for cookie in cookies if cookie.startswith("remember_token="))
+    assert "HttpOnly" in remember
+    expires = parsedate_to_datetime(re.search(r"Expires=([^;]+)", remember).group(1))
+    assert timedelta(days=13) < expires - datetime.now(UTC) <= timedelta(days=14)
