@@ -107,7 +107,7 @@ def upgrade():
             sa.column("created_at", sa.DateTime(timezone=True)),
             sa.column("updated_at", sa.DateTime(timezone=True)),
         ),
-        [{"slug": "default", "name": "Musterstadt", "created_at": now, "updated_at": now}],
+        [{"slug": "default", "name": "Stadtverwaltung", "created_at": now, "updated_at": now}],
     )
 
 

@@ -45,6 +45,12 @@ def current_municipality() -> Municipality:
     return municipality
 
 
+def rename_municipality(municipality: Municipality, name: str) -> None:
+    """Change the official name shown in the header and in documents."""
+    municipality.name = name.strip()
+    db.session.flush()
+
+
 def _hasher() -> PasswordHasher:
     config = current_app.config
     return PasswordHasher(

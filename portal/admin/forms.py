@@ -108,3 +108,15 @@ class OrgUnitForm(FlaskForm):
             *(SelectChoice(str(value), label) for value, label in choices),
         ]
         self.kind.choices = [SelectChoice(kind.value, kind.label) for kind in OrgUnitKind]
+
+
+class SettingsForm(FlaskForm):
+    """Settings of the municipality."""
+
+    name = StringField(
+        _l("Name of the municipality"),
+        validators=[DataRequired(), Length(max=200)],
+        filters=[strip],
+        description=_l('As it appears in the header and in documents, e.g. "Stadt Musterstadt".'),
+    )
+    submit = SubmitField(_l("Save"))

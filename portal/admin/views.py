@@ -10,7 +10,13 @@ from flask_login import current_user
 from portal.accounts import services as accounts
 from portal.accounts.models import OrgUnitKind, Role
 from portal.admin import services
-from portal.admin.forms import NewUserForm, OrgUnitForm, PasswordResetForm, UserForm
+from portal.admin.forms import (
+    NewUserForm,
+    OrgUnitForm,
+    PasswordResetForm,
+    SettingsForm,
+    UserForm,
+)
 from portal.core.access import allow
 from portal.core.errors import DomainError
 
@@ -171,3 +177,16 @@ def org_unit_edit(unit_id: int) -> ResponseReturnValue:
             return redirect(url_for("admin.org_units"))
     status = 422 if request.method == "POST" else 200
     return render_template("admin/org_unit_form.html", form=form, unit=unit), status
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def settings() -> ResponseReturnValue:
+    municipality = accounts.current_municipality()
+    form = SettingsForm(obj=municipality)
+    if form.validate_on_submit():
+        accounts.rename_municipality(municipality, form.name.data or "")
+        flash(_("The settings have been saved."), "success")
+        return redirect(url_for("admin.settings"))
+    status = 422 if form.errors else 200
+    return render_template("admin/settings.html", form=form), status

@@ -34,6 +34,7 @@ NAVIGATION = [
     NavItem("notifications.index", _l("Notifications"), "notifications."),
     NavItem("admin.users", _l("Users"), "admin.user"),
     NavItem("admin.org_units", _l("Org units"), "admin.org_unit"),
+    NavItem("admin.settings", _l("Settings"), "admin.settings"),
 ]
 
 

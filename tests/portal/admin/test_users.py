@@ -166,3 +166,21 @@ def test_admin_creates_an_org_unit_below_another(client, login_as):
     assert created.parent_id == top.id
     page = client.get("/admin/org-units").get_data(as_text=True)
     assert page.index("Dez. II") < page.index("Amt 33")
+
+
+def test_admin_renames_the_municipality_shown_in_the_header(client, login_as):
+    login_as(Role.ADMIN)
+    response = client.post(
+        "/admin/settings",
+        data={"name": "  Stadt Zeitz ", "csrf_token": csrf_token(client, "/admin/settings")},
+    )
+    assert response.status_code == 302
+    assert "Offizielle Website – Stadt Zeitz" in client.get("/").get_data(as_text=True)
+
+
+def test_empty_municipality_name_is_refused(client, login_as):
+    login_as(Role.ADMIN)
+    response = client.post(
+        "/admin/settings", data={"name": " ", "csrf_token": csrf_token(client, "/admin/settings")}
+    )
+    assert response.status_code == 422
