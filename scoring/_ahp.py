@@ -54,8 +54,9 @@ RANDOM_INDICES: dict[str, tuple[float, ...]] = {
     ),
 }
 
-# Users type 1/3 as 0.33; a 1 % tolerance accepts that, the upper triangle is then authoritative.
-_RECIPROCAL_RTOL = 0.01
+# Users type 1/8 as 0.13; a 5 % tolerance accepts any two-decimal rounding of Saaty's
+# reciprocals, and the upper triangle is then authoritative.
+_RECIPROCAL_RTOL = 0.05
 
 
 def random_index(n: int, table: str) -> float:

@@ -168,22 +168,25 @@ def rank_acceptability(
     active = w > 0
     alpha = w[active] * (1.0 / spread**2 - 1.0)
     rng = np.random.default_rng(seed)
-    u_active = np.ascontiguousarray(u[:, active].T)
-    counts = np.zeros(m * m, dtype=np.int64)
-    # Chunks of draws bound memory; the loop runs over draws, never over ideas.
-    chunk = max(1, min(samples, (1 << 22) // max(m, 1)))
+    # Identical ideas tie in every draw; ranking each distinct score profile once makes them
+    # share the rank exactly. Distinct profiles tie with probability zero under continuous
+    # weights, so a plain (unstable) sort is safe.
+    profiles, group = np.unique(u[:, active], axis=0, return_inverse=True)
+    group = group.ravel()
+    sizes = np.bincount(group).astype(np.int64)
+    g = profiles.shape[0]
+    profiles_t = np.ascontiguousarray(profiles.T)
+    counts = np.zeros(g * m, dtype=np.int64)
+    # Draws are processed in cache-sized chunks; the loop runs over draws, never over ideas.
+    chunk = max(1, (1 << 19) // max(g, 1))
     done = 0
     while done < samples:
         size = min(chunk, samples - done)
         drawn = rng.dirichlet(alpha, size=size)
-        scores = np.round(drawn @ u_active, 12)
-        order = np.argsort(-scores, axis=1, kind="stable")
-        ordered = np.take_along_axis(scores, order, axis=1)
-        starts = np.ones(ordered.shape, dtype=bool)
-        starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-        positions = np.where(starts, np.arange(m), 0)
-        first = np.maximum.accumulate(positions, axis=1)
-        counts += np.bincount((order * m + first).ravel(), minlength=m * m)
+        order = np.argsort(drawn @ -profiles_t, axis=1)
+        # The rank of the profile at each position is 1 + the ideas in better profiles.
+        first = np.cumsum(sizes[order], axis=1) - sizes[order]
+        counts += np.bincount((order * m + first).ravel(), minlength=g * m)
         done += size
-    acceptability: FloatArray = counts.reshape(m, m) / samples
+    acceptability: FloatArray = counts.reshape(g, m)[group] / samples
     return acceptability
