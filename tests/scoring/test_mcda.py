@@ -1,4 +1,4 @@
-"""Weighted sum, TOPSIS and PROMETHEE II against published examples and their defining properties."""
+"""Weighted sum, TOPSIS and PROMETHEE II against published examples and defining properties."""
 
 from __future__ import annotations
 
