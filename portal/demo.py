@@ -9,6 +9,7 @@ from portal.accounts import demo as accounts_demo
 from portal.accounts.models import User
 from portal.accounts.services import current_municipality
 from portal.extensions import db
+from portal.ideas import demo as ideas_demo
 
 
 class DemoRefused(RuntimeError):
@@ -31,6 +32,8 @@ def load_demo(*, skip_if_not_empty: bool = False) -> str:
             return "The database already has users; the demo was not loaded."
         raise DemoRefused("The database already has users; load the demo into an empty one.")
     counts = accounts_demo.load(municipality)
-    return "Loaded the demo municipality {name}: {units} org units, {users} users.".format(
-        name=municipality.name, **counts
-    )
+    counts |= ideas_demo.load(municipality)
+    return (
+        "Loaded the demo municipality {name}: {units} org units, {users} users, "
+        "{ideas} ideas with {supports} supports and {comments} comments."
+    ).format(name=municipality.name, **counts)

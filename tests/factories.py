@@ -9,6 +9,7 @@ from sqlalchemy import select
 from portal.accounts.models import Municipality, OrgUnit, OrgUnitKind, Role, User
 from portal.accounts.services import hash_password
 from portal.extensions import db
+from portal.ideas.models import FieldOfAction, Idea
 
 PASSWORD = "correct horse battery staple"
 _sequence = itertools.count(1)
@@ -66,6 +67,42 @@ def user(
         must_change_password=must_change_password,
     )
     created.set_roles(roles or {Role.EMPLOYEE})
+    db.session.add(created)
+    db.session.flush()
+    return created
+
+
+def idea(
+    *,
+    author: User | None = None,
+    title: str = "Online-Terminvergabe im Bürgeramt",
+    problem: str = "Termine gibt es nur telefonisch.",
+    proposal: str = "Termine online buchen.",
+    submit: bool = True,
+    field_of_action_id: int | None = None,
+    tags: tuple[str, ...] = (),
+) -> Idea:
+    """Create an idea by *author* (default: a new employee), submitted unless *submit* is False."""
+    from portal.ideas import services
+
+    return services.create_idea(
+        services.IdeaData(
+            title=title,
+            problem=problem,
+            proposal=proposal,
+            field_of_action_id=field_of_action_id,
+            tags=tags,
+        ),
+        author or user(),
+        submit=submit,
+    )
+
+
+def field_of_action(name: str | None = None) -> FieldOfAction:
+    """Create a field of action."""
+    created = FieldOfAction(
+        municipality_id=municipality().id, name=name or f"Handlungsfeld {next(_sequence)}"
+    )
     db.session.add(created)
     db.session.flush()
     return created

@@ -94,13 +94,14 @@ def notify(
     unique = {user.id: user for user in recipients if user.active}
     if not unique:
         return []
-    modes = dict(
-        db.session.execute(
+    modes: dict[int, EmailMode] = {
+        user_id: mode
+        for user_id, mode in db.session.execute(
             select(NotificationPreference.user_id, NotificationPreference.email_mode).where(
                 NotificationPreference.user_id.in_(unique)
             )
-        ).tuples()
-    )
+        )
+    }
     created = []
     pending: list[tuple[Notification, Mail]] = db.session.info.setdefault(_PENDING_KEY, [])
     for user in unique.values():

@@ -9,9 +9,13 @@ from portal.extensions import db as _db
 
 #: Objects the models cannot describe (full-text search tables and their shadow tables).
 IGNORED_TABLES = {"alembic_version"}
+#: PostgreSQL's full-text search of ideas: a generated column and its index.
+IGNORED_COLUMNS_AND_INDEXES = {"search_vector", "ix_idea_search_vector"}
 
 
 def _include(obj, name, type_, reflected, compare_to):
+    if type_ in ("column", "index") and name in IGNORED_COLUMNS_AND_INDEXES:
+        return False
     return not (type_ == "table" and (name in IGNORED_TABLES or "_fts" in (name or "")))
 
 

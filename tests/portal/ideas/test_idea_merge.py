@@ -1,0 +1,66 @@
+"""Merging duplicates: supports and comments move to the kept idea, without double supports."""
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.accounts.models import Role
+from portal.core.errors import Conflict, InvalidTransition
+from portal.ideas import services
+from portal.ideas.models import Comment, IdeaState, Support
+from tests import factories
+
+
+@pytest.fixture
+def moderator(db):
+    return factories.user(roles={Role.MODERATOR, Role.EMPLOYEE})
+
+
+def test_merge_moves_supports_and_comments_and_deduplicates(db, moderator):
+    keep = factories.idea(title="Online-Terminvergabe")
+    duplicate = factories.idea(title="Termine online buchen")
+    both, only_duplicate, only_keep = factories.user(), factories.user(), factories.user()
+    for user in (both, only_duplicate):
+        services.support(duplicate, user)
+    for user in (both, only_keep):
+        services.support(keep, user)
+    # The kept idea's author supported the duplicate; that support must not land on their own.
+    services.support(duplicate, keep.author)
+    services.add_comment(duplicate, both, "Gleiches Anliegen.")
+    services.add_comment(keep, only_keep, "Gute Idee.")
+
+    services.merge(duplicate, keep, moderator, "Doppelt eingereicht.")
+
+    supporters = set(db.session.scalars(select(Support.user_id).where(Support.idea_id == keep.id)))
+    assert supporters == {both.id, only_duplicate.id, only_keep.id}
+    assert db.session.scalar(select(func.count(Comment.id)).where(Comment.idea_id == keep.id)) == 2
+    assert (keep.support_count, keep.comment_count) == (3, 2)
+    assert (duplicate.support_count, duplicate.comment_count) == (0, 0)
+    assert duplicate.state is IdeaState.MERGED
+    assert duplicate.merged_into_id == keep.id
+    assert [m.id for m in services.merged_ideas(keep)] == [duplicate.id]
+
+
+def test_merge_refuses_itself_drafts_and_closed_targets(db, moderator):
+    idea = factories.idea()
+    with pytest.raises(Conflict):
+        services.merge(idea, idea, moderator)
+    declined = factories.idea()
+    services.change_state(declined, IdeaState.DECLINED, moderator, "Nein.")
+    with pytest.raises(InvalidTransition):
+        services.merge(idea, declined, moderator)
+    with pytest.raises(InvalidTransition):
+        services.merge(declined, factories.idea(), moderator)
+
+
+def test_authors_of_both_ideas_are_notified(db, moderator):
+    from portal.notifications.models import Notification
+
+    keep, duplicate = factories.idea(), factories.idea()
+    services.merge(duplicate, keep, moderator)
+    for author in (keep.author, duplicate.author):
+        assert (
+            db.session.scalar(
+                select(func.count(Notification.id)).where(Notification.user_id == author.id)
+            )
+            == 1
+        )
