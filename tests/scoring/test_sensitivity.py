@@ -1,0 +1,160 @@
+"""Weight stability intervals, swap points and SMAA rank acceptability."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scoring import InvalidParameter, Scale, rank_acceptability, weight_stability, weighted_sum
+
+MATRIX = np.array([[4, 1, 2], [2, 4, 2], [3, 3, 0], [1, 2, 4], [0, 0, 1]], dtype=float)
+WEIGHTS = np.array([0.5, 0.3, 0.2])
+
+
+def moved(weights: np.ndarray, criterion: int, value: float) -> np.ndarray:
+    """Set one weight and rescale the others proportionally, as the engine does."""
+    others = np.delete(np.arange(weights.size), criterion)
+    result = np.empty_like(weights)
+    result[criterion] = value
+    result[others] = weights[others] / weights[others].sum() * (1 - value)
+    return result
+
+
+def order(weights: np.ndarray) -> list[int]:
+    return weighted_sum(MATRIX, weights, True, scales=Scale(0, 4)).order.tolist()
+
+
+def test_intervals_are_exact() -> None:
+    """At each limit two ideas tie; just beyond it the protected order changes."""
+    stability = weight_stability(MATRIX, WEIGHTS, True, scales=Scale(0, 4), top=3)
+    current = order(WEIGHTS)[:3]
+    for interval in stability.intervals:
+        k = interval.criterion
+        assert interval.lower <= interval.current <= interval.upper
+        assert interval.current == pytest.approx(WEIGHTS[k])
+        for t in np.linspace(interval.lower, interval.upper, 7)[1:-1]:
+            assert order(moved(WEIGHTS, k, t))[:3] == current
+        if interval.lower > 0:
+            assert order(moved(WEIGHTS, k, interval.lower - 1e-6))[:3] != current
+        if interval.upper < 1:
+            assert order(moved(WEIGHTS, k, interval.upper + 1e-6))[:3] != current
+
+
+def test_swap_points_make_neighbours_tie() -> None:
+    stability = weight_stability(MATRIX, WEIGHTS, True, scales=Scale(0, 4))
+    ranking = order(WEIGHTS)
+    assert [(s.above, s.below) for s in stability.swaps] == list(itertools.pairwise(ranking))
+    assert stability.swap_weights.shape == (4, 3)
+    for swap in stability.swaps:
+        if swap.criterion is None:
+            continue
+        assert swap.weight is not None
+        assert swap.change is not None
+        assert swap.change == pytest.approx(swap.weight - WEIGHTS[swap.criterion])
+        scores = weighted_sum(
+            MATRIX, moved(WEIGHTS, swap.criterion, swap.weight), True, scales=Scale(0, 4)
+        ).scores
+        assert scores[swap.above] == pytest.approx(scores[swap.below], abs=1e-12)
+        # No other criterion swaps the pair with a smaller change.
+        finite = np.isfinite(stability.swap_weights[stability.swaps.index(swap)])
+        changes = np.abs(stability.swap_weights[stability.swaps.index(swap)] - WEIGHTS)[finite]
+        assert abs(swap.change) == pytest.approx(changes.min())
+
+
+def test_dominated_pair_cannot_swap() -> None:
+    stability = weight_stability([[4, 4], [1, 1]], [1, 1], True, scales=Scale(0, 4))
+    assert stability.swaps[0].criterion is None
+    assert stability.intervals[0].lower == 0.0
+    assert stability.intervals[0].upper == 1.0
+
+
+def test_top_validation() -> None:
+    with pytest.raises(InvalidParameter, match="top"):
+        weight_stability(MATRIX, WEIGHTS, True, scales=Scale(0, 4), top=0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 4))
+def test_intervals_hold_on_random_rounds(seed: int, top: int) -> None:
+    rng = np.random.default_rng(seed)
+    matrix = rng.integers(0, 5, (8, 4)).astype(float)
+    weights = rng.dirichlet(np.ones(4))
+    stability = weight_stability(matrix, weights, True, scales=Scale(0, 4), top=top)
+    base = weighted_sum(matrix, weights, True, scales=Scale(0, 4))
+    leaders = base.order[: stability.top]
+    for interval in stability.intervals:
+        for t in np.linspace(interval.lower, interval.upper, 5)[1:-1]:
+            scores = weighted_sum(
+                matrix, moved(weights, interval.criterion, t), True, scales=Scale(0, 4)
+            ).scores
+            # The leaders keep their order (ties allowed) and nobody outside overtakes them.
+            assert (np.diff(scores[leaders]) <= 1e-9).all()
+            outside = np.setdiff1d(np.arange(8), leaders)
+            if outside.size:
+                assert scores[leaders[-1]] >= scores[outside].max() - 1e-9
+
+
+def test_rank_acceptability_is_a_probability_table_and_reproducible() -> None:
+    first = rank_acceptability(
+        MATRIX, WEIGHTS, True, scales=Scale(0, 4), spread=0.2, samples=2000, seed=7
+    )
+    again = rank_acceptability(
+        MATRIX, WEIGHTS, True, scales=Scale(0, 4), spread=0.2, samples=2000, seed=7
+    )
+    other = rank_acceptability(
+        MATRIX, WEIGHTS, True, scales=Scale(0, 4), spread=0.2, samples=2000, seed=8
+    )
+    assert first.shape == (5, 5)
+    np.testing.assert_array_equal(first, again)
+    assert not np.array_equal(first, other)
+    np.testing.assert_allclose(first.sum(axis=1), 1.0)
+    np.testing.assert_allclose(first.sum(axis=0), 1.0)
+    # Idea 4 is dominated by every other idea: always last.
+    assert first[4, 4] == 1.0
+
+
+def test_small_spread_reproduces_the_board_ranking() -> None:
+    table = rank_acceptability(
+        MATRIX, WEIGHTS, True, scales=Scale(0, 4), spread=0.001, samples=500, seed=1
+    )
+    ranking = order(WEIGHTS)
+    for position, idea in enumerate(ranking):
+        assert table[idea, position] == pytest.approx(1.0)
+
+
+def test_identical_ideas_share_their_rank() -> None:
+    matrix = np.vstack([MATRIX, MATRIX[1]])
+    table = rank_acceptability(
+        matrix, WEIGHTS, True, scales=Scale(0, 4), spread=0.3, samples=1000, seed=3
+    )
+    np.testing.assert_array_equal(table[1], table[5])
+    np.testing.assert_allclose(table.sum(axis=1), 1.0)
+
+
+def test_zero_weights_stay_zero() -> None:
+    table = rank_acceptability(
+        [[4, 0], [0, 4]], [1, 0], True, scales=Scale(0, 4), spread=0.5, samples=300, seed=2
+    )
+    assert table[0, 0] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"spread": 0.0}, "spread"), ({"spread": 1.0}, "spread"), ({"samples": 0}, "samples")],
+)
+def test_rank_acceptability_validation(kwargs: dict[str, float], message: str) -> None:
+    arguments = {"spread": 0.1, "samples": 10} | kwargs
+    with pytest.raises(InvalidParameter, match=message):
+        rank_acceptability(
+            MATRIX,
+            WEIGHTS,
+            True,
+            scales=Scale(0, 4),
+            spread=arguments["spread"],
+            samples=int(arguments["samples"]),
+            seed=1,
+        )
