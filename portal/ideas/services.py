@@ -16,6 +16,7 @@ from typing import IO, Any
 
 import filetype
 from flask import current_app, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -511,7 +512,10 @@ def add_attachment(idea: Idea, user: User, stream: IO[bytes], filename: str) -> 
         raise UploadRefused(_("The file is empty."))
     if len(content) > limit:
         raise UploadRefused(
-            _("The file is too large; at most %(mb)d MB are allowed.", mb=limit // 1_000_000)
+            _(
+                "The file is too large; at most %(size)s MB are allowed.",
+                size=format_decimal(limit / 1_000_000, format="#,##0.#"),
+            )
         )
     kind = filetype.guess(content)
     extension = ALLOWED_TYPES.get(kind.mime) if kind else None
@@ -662,9 +666,7 @@ def fulltext_matches(text_: str, *, any_word: bool = False) -> Any:
     return statement.bindparams(query=query).columns(id=Integer, rank=Float).subquery("matches")
 
 
-def similar_ideas(
-    title: str, user: User, exclude_id: int | None = None, limit: int = 5
-) -> list[Idea]:
+def similar_ideas(title: str, exclude_id: int | None = None, limit: int = 5) -> list[Idea]:
     """Return open ideas whose texts share words with *title*, best match first."""
     matches = fulltext_matches(title, any_word=True)
     if matches is None:

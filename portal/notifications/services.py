@@ -94,14 +94,13 @@ def notify(
     unique = {user.id: user for user in recipients if user.active}
     if not unique:
         return []
-    modes: dict[int, EmailMode] = {
-        user_id: mode
-        for user_id, mode in db.session.execute(
+    modes: dict[int, EmailMode] = dict(
+        db.session.execute(  # type: ignore[arg-type]
             select(NotificationPreference.user_id, NotificationPreference.email_mode).where(
                 NotificationPreference.user_id.in_(unique)
             )
-        )
-    }
+        ).all()
+    )
     created = []
     pending: list[tuple[Notification, Mail]] = db.session.info.setdefault(_PENDING_KEY, [])
     for user in unique.values():

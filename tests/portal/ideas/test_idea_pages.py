@@ -209,9 +209,11 @@ def test_list_filters_and_sorts(client, login_as):
         services.support(loud, factories.user())
     login_as(Role.EMPLOYEE)
     html = client.get(f"/ideas/?field={field.id}").get_data(as_text=True)
-    assert "Aktenplan" in html and "WLAN" not in html
+    assert "Aktenplan" in html
+    assert "WLAN" not in html
     html = client.get("/ideas/?tag=wlan").get_data(as_text=True)
-    assert "WLAN" in html and "Aktenplan" not in html
+    assert "WLAN" in html
+    assert "Aktenplan" not in html
     html = client.get("/ideas/?sort=supported").get_data(as_text=True)
     assert html.index(loud.title) < html.index(quiet.title)
     html = client.get("/ideas/?state=screening").get_data(as_text=True)
@@ -223,7 +225,8 @@ def test_my_ideas_lists_own_drafts(client, login_as):
     factories.idea(author=author, title="Mein Entwurf", submit=False)
     factories.idea(title="Fremde Idee")
     html = client.get("/ideas/mine").get_data(as_text=True)
-    assert "Mein Entwurf" in html and "Fremde Idee" not in html
+    assert "Mein Entwurf" in html
+    assert "Fremde Idee" not in html
 
 
 def test_start_page_shows_queue_and_newsfeed(client, login_as):

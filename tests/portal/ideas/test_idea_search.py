@@ -1,0 +1,72 @@
+"""Full-text search and similar-idea hints, on SQLite (FTS5) and PostgreSQL (tsvector) alike."""
+
+import pytest
+
+from portal.accounts.models import Role
+from portal.ideas import services
+from tests import factories
+
+
+@pytest.fixture
+def ideas(db):
+    return {
+        "termin": factories.idea(
+            title="Online-Terminvergabe im Bürgeramt",
+            problem="Die Hotline ist morgens dauerhaft besetzt.",
+            proposal="Eine Buchung im Internet.",
+        ),
+        "akte": factories.idea(
+            title="E-Akte im Bauordnungsamt",
+            problem="Bauakten liegen im Keller und müssen geholt werden.",
+            proposal="Alle Akten scannen.",
+        ),
+        "draft": factories.idea(title="Terminvergabe als Entwurf", submit=False),
+    }
+
+
+def _titles(page):
+    return {idea.title for idea in page.items}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Terminvergabe", {"termin"}),
+        ("hotline besetzt", {"termin"}),
+        ("Keller", {"akte"}),
+        ("bauakten", {"akte"}),
+        ("Termin", {"termin"}),
+        ("Hotline Keller", set()),
+        ("\"OR* NEAR( ' ; --", set()),
+    ],
+)
+def test_search_finds_words_of_title_and_problem(ideas, text, expected):
+    page = services.list_ideas(services.IdeaFilter(text=text), 1, 25)
+    assert _titles(page) == {ideas[key].title for key in expected}
+
+
+def test_search_follows_edits(db, ideas):
+    idea = ideas["akte"]
+    services.update_idea(
+        idea,
+        services.IdeaData(title="Digitale Bauakte", problem="Papierstapel", proposal="Scannen"),
+        idea.author,
+    )
+    assert _titles(services.list_ideas(services.IdeaFilter(text="Keller"), 1, 25)) == set()
+    assert _titles(services.list_ideas(services.IdeaFilter(text="Papierstapel"), 1, 25)) == {
+        "Digitale Bauakte"
+    }
+
+
+def test_similar_ideas_match_any_word_and_skip_drafts(ideas):
+    similar = services.similar_ideas("Terminvergabe für das Standesamt")
+    assert [idea.title for idea in similar] == [ideas["termin"].title]
+    assert services.similar_ideas("Terminvergabe", exclude_id=ideas["termin"].id) == []
+
+
+def test_similar_endpoint_answers_json(client, login_as, ideas):
+    login_as(Role.EMPLOYEE)
+    response = client.get("/ideas/similar?title=Bauordnungsamt Akte")
+    assert response.status_code == 200
+    assert response.get_json()[0]["title"] == "E-Akte im Bauordnungsamt"
+    assert client.get("/ideas/similar?title=").get_json() == []
