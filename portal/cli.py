@@ -76,10 +76,28 @@ def users_create(email: str, name: str, roles: tuple[str, ...], password: str) -
     click.echo(f"Created {user.email} with roles {', '.join(sorted(roles))}.")
 
 
+@click.group("notifications")
+def notifications_group() -> None:
+    """Notifications and their e-mails."""
+
+
+@notifications_group.command("send-digest")
+@with_appcontext
+def notifications_send_digest() -> None:
+    """Send the daily digest e-mails (run once a day, e.g. from cron)."""
+    from portal.extensions import db
+    from portal.notifications.services import send_digests
+
+    with db.session.begin():
+        sent = send_digests()
+    click.echo(f"Sent {sent} digest e-mail(s).")
+
+
 def register_commands(app: Flask) -> None:
     """Add the portal's own command groups to *app*'s CLI."""
     app.cli.add_command(demo_group)
     app.cli.add_command(users_group)
+    app.cli.add_command(notifications_group)
 
 
 if __name__ == "__main__":

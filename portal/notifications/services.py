@@ -154,8 +154,8 @@ def init_app(app: Flask) -> None:
 
 
 def _after_commit(session: Session) -> None:
-    # Only the outermost transaction's commit means the data is there to see.
-    if session.info.get(_PENDING_KEY) and session.get_transaction() is None:
+    # A savepoint's commit is not yet the request's: only the outermost one makes data final.
+    if session.info.get(_PENDING_KEY) and not session.in_nested_transaction():
         _send_pending(session)
 
 

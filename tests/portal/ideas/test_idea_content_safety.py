@@ -1,4 +1,4 @@
-"""Long texts are Markdown rendered without script or HTML injection; uploads are checked by content."""
+"""Markdown is rendered without script or HTML injection; uploads are checked by content."""
 
 import io
 import zipfile
