@@ -128,8 +128,8 @@ def test_matches_brute_force_on_random_rounds(seed: int) -> None:
     assert (portfolio.used <= capacities + 1e-9).all()
 
 
-def test_exact_on_a_large_round_with_a_small_core() -> None:
-    """500 ideas: the core-and-prove solve must agree with HiGHS on the whole problem."""
+def test_exact_on_a_large_round() -> None:
+    """500 ideas: the selection's value equals the optimum HiGHS proves for the bare problem."""
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     rng = np.random.default_rng(4)
