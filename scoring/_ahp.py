@@ -58,6 +58,9 @@ RANDOM_INDICES: dict[str, tuple[float, ...]] = {
 # reciprocals, and the upper triangle is then authoritative.
 _RECIPROCAL_RTOL = 0.05
 
+# Suggested judgments stay on Saaty's scale 1/9 … 9.
+_LOG_SCALE_END = float(np.log(9.0))
+
 
 def random_index(n: int, table: str) -> float:
     """Return the random index RI of order ``n`` from ``table`` (0 for n ≤ 2)."""
@@ -229,6 +232,14 @@ def _most_inconsistent(
                 # A judgment on no cycle cannot contradict any other one.
                 continue
             _, lam_after, x = _complete(a, [*missing, (i, j)])
+            if abs(x[-1]) > _LOG_SCALE_END:
+                # A member can only answer on Saaty's scale; λmax is convex in the judgment's
+                # logarithm, so the best answer on the scale is the nearest end of it.
+                trial = a.copy()
+                trial[i, j] = np.exp(np.sign(x[-1]) * _LOG_SCALE_END)
+                trial[j, i] = 1.0 / trial[i, j]
+                lam_after = _complete(trial, missing)[1] if missing else _perron(trial)[0]
+                x[-1] = np.sign(x[-1]) * _LOG_SCALE_END
             suggested = float(np.exp(x[-1]))
             change = abs(np.log(suggested / a[i, j]))
             cr_after = (lam_after - n) / (n - 1) / ri if ri > 0 else 0.0

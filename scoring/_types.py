@@ -92,8 +92,8 @@ class Judgment:
         row, column: the judgment ``a[row][column]`` ("row is ``value`` times as important as
             column"); the reciprocal ``a[column][row]`` changes with it.
         value: the judgment as given.
-        suggested: the value of this judgment that makes the matrix most consistent, all other
-            judgments kept.
+        suggested: the value of this judgment, on Saaty's scale 1/9 … 9, that makes the matrix
+            most consistent, all other judgments kept.
         cr_after: the consistency ratio with ``suggested`` in place of ``value``.
     """
 

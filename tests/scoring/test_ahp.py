@@ -258,3 +258,20 @@ def test_any_reciprocal_matrix_gives_valid_weights(values: list[float]) -> None:
     assert (result.weights > 0).all()
     assert result.lambda_max >= n - 1e-9
     assert result.cr >= 0.0
+
+
+def test_suggested_judgment_stays_on_saatys_scale() -> None:
+    rng = np.random.default_rng(0)
+    values = np.array([1 / 9, 1 / 7, 1 / 5, 1 / 3, 1 / 2, 1, 2, 3, 5, 7, 9])
+    for _ in range(10):
+        a = np.ones((6, 6))
+        upper = np.triu_indices(6, 1)
+        a[upper] = rng.choice(values, upper[0].size)
+        a[upper[1], upper[0]] = 1 / a[upper]
+        judgment = ahp(a).most_inconsistent
+        assert judgment is not None
+        assert 1 / 9 - 1e-9 <= judgment.suggested <= 9 + 1e-9
+        fixed = a.copy()
+        fixed[judgment.row, judgment.column] = judgment.suggested
+        fixed[judgment.column, judgment.row] = 1 / judgment.suggested
+        assert ahp(fixed).cr == pytest.approx(judgment.cr_after, abs=1e-6)
