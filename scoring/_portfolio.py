@@ -15,6 +15,7 @@ from scoring._validate import as_float_array
 
 
 def _index_set(items: Iterable[int], n: int, name: str) -> BoolArray:
+    """Return a mask of the ideas named in ``items``, refusing numbers that are no idea."""
     mask = np.zeros(n, dtype=bool)
     for item in items:
         if isinstance(item, bool) or not isinstance(item, int | np.integer) or not 0 <= item < n:
@@ -44,7 +45,12 @@ def _prerequisites(depends_on: Mapping[int, Collection[int]], n: int) -> sparse.
         if (grown != closure).nnz == 0:
             break
         closure = grown
-    return sparse.csr_array(closure)
+    # Ideas that need each other (a cycle) form a bundle; an idea never needs itself.
+    closure = sparse.lil_array(closure)
+    closure.setdiag(0)
+    result = sparse.csr_array(closure)
+    result.eliminate_zeros()
+    return result
 
 
 def _solve(

@@ -73,6 +73,18 @@ def test_transitive_dependencies_are_followed() -> None:
     assert portfolio.blocked == ()
 
 
+def test_ideas_that_need_each_other_form_a_bundle() -> None:
+    portfolio = select_portfolio([3, 3, 5], [2, 2, 3], [4], depends_on={0: [1], 1: [0]})
+    assert portfolio.selected == (0, 1)
+    assert portfolio.total_value == 6
+    blocked = {b.idea: b.resources for b in portfolio.blocked}
+    assert blocked == {2: (0,)}
+    portfolio = select_portfolio([3, 3, 7], [2, 2, 3], [4], depends_on={0: [1], 1: [0]})
+    assert portfolio.selected == (2,)
+    # Adding idea 0 would bring idea 1 along: 2 + 2 more on top of 3 exceeds 4.
+    assert {b.idea for b in portfolio.blocked} == {0, 1}
+
+
 def test_blocked_ideas_name_the_limits_they_break() -> None:
     values = [3.0, 3.0, 1.0]
     costs = [[5, 1], [5, 5], [1, 9]]
