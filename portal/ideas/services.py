@@ -453,21 +453,29 @@ class Thread:
     replies: list[Comment] = field(default_factory=list)
 
 
-def comment_threads(idea: Idea) -> list[Thread]:
-    """Return the comments of *idea* as threads, oldest first."""
-    comments = db.session.scalars(
+#: The idea page shows this many of the latest comment threads; a busy idea has thousands.
+THREADS_SHOWN = 50
+
+
+def comment_threads(idea: Idea, limit: int = THREADS_SHOWN) -> list[Thread]:
+    """Return the latest *limit* comment threads of *idea* with their replies, oldest first."""
+    author = joinedload(Comment.author).lazyload(User.role_rows)
+    parents = db.session.scalars(
         select(Comment)
-        .where(Comment.idea_id == idea.id)
-        .options(joinedload(Comment.author))
-        .order_by(Comment.created_at, Comment.id)
+        .where(Comment.idea_id == idea.id, Comment.parent_id.is_(None))
+        .options(author)
+        .order_by(Comment.created_at.desc(), Comment.id.desc())
+        .limit(limit)
     ).all()
-    threads: dict[int, Thread] = {}
-    for comment in comments:
-        if comment.parent_id is None:
-            threads[comment.id] = Thread(comment)
-    for comment in comments:
-        if comment.parent_id is not None and comment.parent_id in threads:
-            threads[comment.parent_id].replies.append(comment)
+    threads = {comment.id: Thread(comment) for comment in reversed(parents)}
+    replies = db.session.scalars(
+        select(Comment)
+        .where(Comment.parent_id.in_(threads))
+        .options(author)
+        .order_by(Comment.created_at, Comment.id)
+    )
+    for reply in replies:
+        threads[reply.parent_id].replies.append(reply)  # type: ignore[index]
     return list(threads.values())
 
 
@@ -623,7 +631,7 @@ def idea_events(idea: Idea) -> list[IdeaEvent]:
         db.session.scalars(
             select(IdeaEvent)
             .where(IdeaEvent.idea_id == idea.id)
-            .options(joinedload(IdeaEvent.actor))
+            .options(joinedload(IdeaEvent.actor).lazyload(User.role_rows))
             .order_by(IdeaEvent.at, IdeaEvent.id)
         )
     )
@@ -634,8 +642,8 @@ def idea_events(idea: Idea) -> list[IdeaEvent]:
 _WORD = re.compile(r"\w+")
 
 
-def _search_words(text_: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text_) if len(w) > 1][:10]
+def _search_words(text_: str, shortest: int) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text_) if len(w) >= shortest][:10]
 
 
 def fulltext_matches(text_: str, *, any_word: bool = False) -> Any:
@@ -646,7 +654,8 @@ def fulltext_matches(text_: str, *, any_word: bool = False) -> Any:
     `idea_fts`, PostgreSQL from the `search_vector` column (German stems and plain words).
     Return None when *text_* has no words to search for.
     """
-    words = _search_words(text_)
+    # Hints match any word, so short words ("im", "für") would match nearly every idea.
+    words = _search_words(text_, shortest=4 if any_word else 2)
     if not words:
         return None
     if db.session.get_bind().dialect.name == "postgresql":
@@ -728,7 +737,8 @@ def _list_query() -> Select[tuple[Idea]]:
         select(Idea)
         .where(Idea.municipality_id == current_municipality().id)
         .options(
-            joinedload(Idea.author),
+            # Lists show names only; the authors' roles are not needed.
+            joinedload(Idea.author).lazyload(User.role_rows),
             joinedload(Idea.field_of_action),
             selectinload(Idea.tags),
         )

@@ -186,6 +186,7 @@ def _render_detail(idea: Idea, status: int = 200, **forms: Any) -> ResponseRetur
         idea=idea,
         events=services.idea_events(idea),
         threads=services.comment_threads(idea),
+        threads_shown=services.THREADS_SHOWN,
         attachments=services.idea_attachments(idea),
         merged=services.merged_ideas(idea),
         supported=services.supports(idea, user),

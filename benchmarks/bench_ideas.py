@@ -1,0 +1,288 @@
+"""Benchmark of the idea portal's pages on PostgreSQL at municipal scale and beyond.
+
+Run from the repository root (PostgreSQL at 127.0.0.1:5432, user postgres, trust):
+
+    .venv/bin/python -m benchmarks.bench_ideas [--requests 30] [--keep]
+
+It creates the database ``wandelwerk_bench`` (dropped first), migrates it, fills it with 100,000
+ideas, 20,000 users, 1,000,000 supports and 200,000 comments through COPY, then requests the idea
+list (several filters and pages) and two idea pages through Flask's test client, signed in as an
+employee. For each it reports the median and 90th percentile wall time and the number of SQL
+statements per request. ``BENCH_DATABASE_URL`` points it to another server (a database URL whose
+database name it may drop and create).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+from sqlalchemy import event, func, select
+from sqlalchemy.engine import make_url
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from config import TestingConfig, normalise_database_url  # noqa: E402
+from portal import create_app  # noqa: E402
+from portal.extensions import db  # noqa: E402
+
+SEED = 20261122
+USERS = 20_000
+IDEAS = 100_000
+SUPPORTS = 1_000_000
+COMMENTS = 200_000
+TAGS = 60
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/wandelwerk_bench"
+
+TOPICS = [
+    "Online-Terminvergabe", "E-Akte", "Digitale Signatur", "Mobiles Arbeiten", "Bürgerportal",
+    "Posteingang", "Rechnungsworkflow", "Videokonferenz", "WLAN", "Onboarding", "Wissensdatenbank",
+    "Chatbot", "Open Data", "Fortbildung", "Dienstfahrrad", "Ratsinformationssystem", "Scanstelle",
+    "Mängelmelder", "Kita-Portal", "Bauantrag", "Gewerbeanmeldung", "Zeiterfassung", "Desk-Sharing",
+]  # fmt: skip
+PLACES = [
+    "im Bürgeramt", "im Standesamt", "im Sozialamt", "im Jugendamt", "in der Kämmerei",
+    "im Bauordnungsamt", "im Ordnungsamt", "für Außenstellen", "für alle Ämter", "im Hauptamt",
+]  # fmt: skip
+PROBLEMS = [
+    "Anträge kommen auf Papier und werden abgetippt.", "Die Hotline ist dauerhaft besetzt.",
+    "Akten liegen im Keller und müssen geholt werden.", "Rückfragen dauern Wochen.",
+    "Niemand weiß, wie weit die Bearbeitung ist.", "Kolleginnen fahren quer durch die Stadt.",
+    "Formulare sind unverständlich und veraltet.", "Die Wartezeiten sind zu lang.",
+]  # fmt: skip
+STATES = (
+    ["submitted"] * 30 + ["screening"] * 15 + ["accepted"] * 15 + ["declined"] * 10
+    + ["scored"] * 8 + ["decided"] * 7 + ["project"] * 5 + ["draft"] * 8 + ["merged"] * 2
+)  # fmt: skip
+
+
+def _create_database(url: str) -> None:
+    parsed = make_url(url)
+    admin = parsed.set(database="postgres").render_as_string(hide_password=False)
+    admin = admin.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{parsed.database}"')
+        connection.execute(f'CREATE DATABASE "{parsed.database}"')
+
+
+def _copy(cursor: psycopg.Cursor, table: str, columns: str, rows: Iterator[tuple]) -> None:
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _fill(url: str) -> None:
+    """Fill the migrated database through COPY; ids are chosen here, sequences set after."""
+    rng = random.Random(SEED)
+    now = datetime(2026, 11, 22, tzinfo=UTC)
+    plain = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain) as connection, connection.cursor() as cursor:
+        municipality = cursor.execute("SELECT id FROM municipality").fetchone()[0]
+        units = [r[0] for r in cursor.execute("SELECT id FROM org_unit").fetchall()]
+        if not units:
+            _copy(
+                cursor, "org_unit", "id, municipality_id, kind, code, name, created_at, updated_at",
+                ((i, municipality, "amt", f"Amt {i}", f"Amt {i}", now, now) for i in range(1, 41)),
+            )  # fmt: skip
+            units = list(range(1, 41))
+        _copy(
+            cursor,
+            "user_account",
+            "id, municipality_id, email, name, org_unit_id, locale, active, password_hash, "
+            "must_change_password, created_at, updated_at",
+            (
+                (i, municipality, f"person{i}@bench.example", f"Person {i}", rng.choice(units),
+                 "de", True, "-", False, now, now)
+                for i in range(1, USERS + 1)
+            ),
+        )  # fmt: skip
+        _copy(cursor, "user_role", "user_id, role", ((i, "employee") for i in range(1, USERS + 1)))
+        _copy(cursor, "user_role", "user_id, role", [(1, "moderator")])
+        fields = list(range(1, 8))
+        _copy(
+            cursor, "field_of_action",
+            "id, municipality_id, name, description, active, created_at, updated_at",
+            ((i, municipality, f"Handlungsfeld {i}", "", True, now, now) for i in fields),
+        )  # fmt: skip
+        _copy(
+            cursor, "tag", "id, municipality_id, name",
+            ((i, municipality, f"schlagwort {i}") for i in range(1, TAGS + 1)),
+        )  # fmt: skip
+
+        # Supports and comments are drawn first so that the ideas carry their counters.
+        weights = [1 / (rank + 1) ** 0.8 for rank in range(IDEAS)]
+        rng.shuffle(weights)
+        supported_by: dict[int, set[int]] = {}
+        for idea in rng.choices(range(1, IDEAS + 1), weights=weights, k=SUPPORTS * 11 // 10):
+            supported_by.setdefault(idea, set()).add(rng.randint(1, USERS))
+        support_rows = [(i, u) for i, users in supported_by.items() for u in users][:SUPPORTS]
+        support_counts: dict[int, int] = {}
+        for idea, _user in support_rows:
+            support_counts[idea] = support_counts.get(idea, 0) + 1
+        comment_ideas = rng.choices(range(1, IDEAS + 1), weights=weights, k=COMMENTS)
+        comment_counts: dict[int, int] = {}
+        for idea in comment_ideas:
+            comment_counts[idea] = comment_counts.get(idea, 0) + 1
+
+        states = {i: rng.choice(STATES) for i in range(1, IDEAS + 1)}
+        for idea, state in states.items():
+            if state in ("draft", "merged") and (idea in support_counts or idea in comment_counts):
+                states[idea] = "submitted"
+
+        def idea_rows() -> Iterator[tuple]:
+            for i in range(1, IDEAS + 1):
+                state = states[i]
+                created = now - timedelta(minutes=5 * (IDEAS - i))
+                submitted = None if state == "draft" else created + timedelta(hours=1)
+                yield (
+                    i, municipality, rng.randint(1, USERS), state,
+                    f"{rng.choice(TOPICS)} {rng.choice(PLACES)} ({i})",
+                    rng.choice(PROBLEMS), "Wir schlagen eine digitale Lösung vor.", "", "",
+                    rng.choice(fields), None, None, False,
+                    "Doppelt." if state == "declined" else None,
+                    1 if state == "merged" else None,
+                    submitted, support_counts.get(i, 0), comment_counts.get(i, 0), created, created,
+                )  # fmt: skip
+
+        _copy(
+            cursor,
+            "idea",
+            "id, municipality_id, author_id, state, title, problem, proposal, benefit_citizens, "
+            "benefit_staff, field_of_action_id, effort_days, cost_euros, author_public, "
+            "decline_reason, merged_into_id, submitted_at, support_count, comment_count, "
+            "created_at, updated_at",
+            idea_rows(),
+        )
+        _copy(
+            cursor, "idea_event",
+            "municipality_id, idea_id, actor_id, at, from_state, to_state, reason",
+            (
+                row
+                for i in range(1, IDEAS + 1)
+                for row in (
+                    [(municipality, i, 1, now, None, "draft", "")]
+                    + ([] if states[i] == "draft" else [(municipality, i, 1, now, "draft", "submitted", "")])
+                    + ([] if states[i] in ("draft", "submitted") else [(municipality, i, 1, now, "submitted", states[i], "")])
+                )
+            ),
+        )  # fmt: skip
+        _copy(
+            cursor, "support", "municipality_id, idea_id, user_id, created_at",
+            ((municipality, i, u, now) for i, u in support_rows),
+        )  # fmt: skip
+        _copy(
+            cursor, "comment",
+            "municipality_id, idea_id, author_id, body, created_at, updated_at",
+            ((municipality, i, rng.randint(1, USERS), "Gute Idee, das hilft uns im Alltag.", now, now)
+             for i in comment_ideas),
+        )  # fmt: skip
+        _copy(
+            cursor, "idea_tag", "idea_id, tag_id",
+            ((i, t) for i in range(1, IDEAS + 1) for t in rng.sample(range(1, TAGS + 1), 2)),
+        )  # fmt: skip
+        _copy(
+            cursor, "idea_org_unit", "idea_id, org_unit_id",
+            ((i, rng.choice(units)) for i in range(1, IDEAS + 1)),
+        )  # fmt: skip
+        for table in ("user_account", "idea", "field_of_action", "tag", "org_unit"):
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT max(id) FROM {table}))"
+            )
+        connection.commit()
+    with psycopg.connect(plain, autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
+
+
+def _measure(
+    app, paths: list[tuple[str, str]], requests: int
+) -> list[tuple[str, float, float, int]]:
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = "2"
+        session["_fresh"] = True
+    statements: list[str] = []
+
+    def record(*_args: object) -> None:
+        statements.append("")
+
+    with app.app_context():
+        engine = db.engine
+    results = []
+    for label, path in paths:
+        assert client.get(path).status_code == 200, path  # warm-up: templates, plans, caches
+        times, counts = [], []
+        for _ in range(requests):
+            statements.clear()
+            event.listen(engine, "before_cursor_execute", record)
+            start = time.perf_counter()
+            response = client.get(path)
+            elapsed = time.perf_counter() - start
+            event.remove(engine, "before_cursor_execute", record)
+            assert response.status_code == 200, path
+            times.append(elapsed * 1000)
+            counts.append(len(statements))
+        times.sort()
+        results.append(
+            (label, statistics.median(times), times[int(len(times) * 0.9) - 1], max(counts))
+        )
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=30, help="requests per page")
+    parser.add_argument("--keep", action="store_true", help="reuse a filled database")
+    args = parser.parse_args()
+    url = normalise_database_url(os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    instance = Path(tempfile.mkdtemp(prefix="wandelwerk-bench-"))
+    app = create_app(TestingConfig(SQLALCHEMY_DATABASE_URI=url, INSTANCE_PATH=instance))
+    if not args.keep:
+        from flask_migrate import upgrade
+
+        start = time.perf_counter()
+        _create_database(url)
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()
+        _fill(url)
+        print(f"Generated the data in {time.perf_counter() - start:.0f} s.")
+    with app.app_context():
+        from portal.ideas.models import Idea
+
+        most = db.session.scalar(select(Idea.id).order_by(Idea.support_count.desc()).limit(1))
+        total = db.session.scalar(select(func.count(Idea.id)))
+        db.session.remove()
+    paths = [
+        ("list, newest, page 1", "/ideas/"),
+        ("list, newest, page 2000", "/ideas/?page=2000"),
+        ("list, most supported", "/ideas/?sort=supported"),
+        ("list, most discussed, page 100", "/ideas/?sort=discussed&page=100"),
+        ("list, state = in screening", "/ideas/?state=screening"),
+        ("list, field of action, page 50", "/ideas/?field=3&page=50"),
+        ("list, org unit", "/ideas/?org_unit=5"),
+        ("list, tag, most supported", "/ideas/?tag=schlagwort+7&sort=supported"),
+        ("list, search 'E-Akte'", "/ideas/?q=E-Akte"),
+        ("list, search 'Termin Bürgeramt'", "/ideas/?q=Termin+B%C3%BCrgeramt"),
+        ("idea page, most supported", f"/ideas/{most}"),
+        ("idea page, typical", "/ideas/4242"),
+        ("similar ideas (JSON)", "/ideas/similar?title=Online-Terminvergabe+im+Standesamt"),
+    ]
+    print(f"{total} ideas; median / p90 of {args.requests} requests through the test client")
+    print(f"{'page':<36}{'median ms':>10}{'p90 ms':>9}{'queries':>9}")
+    for label, median, p90, queries in _measure(app, paths, args.requests):
+        print(f"{label:<36}{median:>10.1f}{p90:>9.1f}{queries:>9}")
+
+
+if __name__ == "__main__":
+    main()
