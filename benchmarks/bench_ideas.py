@@ -32,9 +32,9 @@ from sqlalchemy.engine import make_url
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from config import TestingConfig, normalise_database_url  # noqa: E402
-from portal import create_app  # noqa: E402
-from portal.extensions import db  # noqa: E402
+from config import TestingConfig, normalise_database_url
+from portal import create_app
+from portal.extensions import db
 
 SEED = 20261122
 USERS = 20_000
@@ -79,6 +79,16 @@ def _copy(cursor: psycopg.Cursor, table: str, columns: str, rows: Iterator[tuple
     with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
+
+
+def _lifecycle(state: str) -> list[tuple[str | None, str]]:
+    """Return the (from, to) steps that led an idea to *state*."""
+    steps: list[tuple[str | None, str]] = [(None, "draft")]
+    if state != "draft":
+        steps.append(("draft", "submitted"))
+    if state not in ("draft", "submitted"):
+        steps.append(("submitted", state))
+    return steps
 
 
 def _fill(url: str) -> None:
@@ -167,13 +177,9 @@ def _fill(url: str) -> None:
             cursor, "idea_event",
             "municipality_id, idea_id, actor_id, at, from_state, to_state, reason",
             (
-                row
+                (municipality, i, 1, now, source, target, "")
                 for i in range(1, IDEAS + 1)
-                for row in (
-                    [(municipality, i, 1, now, None, "draft", "")]
-                    + ([] if states[i] == "draft" else [(municipality, i, 1, now, "draft", "submitted", "")])
-                    + ([] if states[i] in ("draft", "submitted") else [(municipality, i, 1, now, "submitted", states[i], "")])
-                )
+                for source, target in _lifecycle(states[i])
             ),
         )  # fmt: skip
         _copy(
@@ -183,7 +189,7 @@ def _fill(url: str) -> None:
         _copy(
             cursor, "comment",
             "municipality_id, idea_id, author_id, body, created_at, updated_at",
-            ((municipality, i, rng.randint(1, USERS), "Gute Idee, das hilft uns im Alltag.", now, now)
+            ((municipality, i, rng.randint(1, USERS), "Gute Idee, das hilft.", now, now)
              for i in comment_ideas),
         )  # fmt: skip
         _copy(
