@@ -143,6 +143,10 @@ def topsis(
     return closeness
 
 
+# All pairs at once would need m² values per criterion; blocks of rows keep memory bounded
+# (about 32 MB) for large rounds.
+_BLOCK_ELEMENTS = 1 << 22
+
 _PREFERENCES = ("usual", "u-shape", "v-shape", "level", "linear", "gaussian")
 _NEEDS = {
     "usual": (),
@@ -247,9 +251,7 @@ def promethee_ii(
             )
     oriented = np.where(b, x, -x)
     net = np.zeros(m)
-    # All pairs at once would need m² values per criterion; blocks of rows keep memory bounded
-    # (about 32 MB) for large rounds.
-    block = max(1, (1 << 22) // m)
+    block = max(1, _BLOCK_ELEMENTS // m)
     for j, kind in enumerate(kinds):
         if w[j] == 0:
             continue

@@ -76,6 +76,17 @@ def weight_stability(
             hint="It is how many leading ideas must keep their places.",
         )
     top = min(top, m)
+    pairs = min(top, m - 1)
+    if n == 1:
+        # A single criterion always carries the whole weight: no weight change can reorder.
+        return WeightStability(
+            top=top,
+            intervals=(WeightInterval(criterion=0, lower=1.0, upper=1.0, current=1.0),),
+            swaps=tuple(
+                SwapPoint(int(order[i]), int(order[i + 1]), None, None, None) for i in range(pairs)
+            ),
+            swap_weights=freeze(np.full((pairs, 1), np.nan)),
+        )
     rest = _rest_scores(u, w, scores)
 
     leaders = order[:top]
@@ -95,21 +106,21 @@ def weight_stability(
     intervals = tuple(
         WeightInterval(
             criterion=k,
-            lower=float(np.clip(low_limits[k], 0.0, w[k])),
-            upper=float(np.clip(high_limits[k], w[k], 1.0)),
+            # Adding 0.0 turns a clipped -0.0 into 0.0 for display.
+            lower=float(np.clip(low_limits[k], 0.0, w[k])) + 0.0,
+            upper=float(np.clip(high_limits[k], w[k], 1.0)) + 0.0,
             current=float(w[k]),
         )
         for k in range(n)
     )
 
-    pairs = min(top, m - 1)
     above = order[:pairs]
     below = order[1 : pairs + 1]
     level, slope = _crossings(u, rest, above, below)
     with np.errstate(divide="ignore", invalid="ignore"):
         tie = -level / slope
     valid = (slope != 0) & (tie >= -1e-12) & (tie <= 1 + 1e-12)
-    swap_weights = np.where(valid, np.clip(tie, 0.0, 1.0), np.nan)
+    swap_weights = np.where(valid, np.clip(tie, 0.0, 1.0) + 0.0, np.nan)
     distance = np.where(valid, np.abs(swap_weights - w), np.inf)
     swaps = []
     for index in range(pairs):

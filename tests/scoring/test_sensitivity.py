@@ -72,6 +72,12 @@ def test_dominated_pair_cannot_swap() -> None:
     assert stability.intervals[0].upper == 1.0
 
 
+def test_single_criterion_cannot_be_reweighted() -> None:
+    stability = weight_stability([[1], [3], [2]], [1], True, scales=Scale(0, 4))
+    assert stability.intervals[0].lower == stability.intervals[0].upper == 1.0
+    assert [s.criterion for s in stability.swaps] == [None, None]
+
+
 def test_top_validation() -> None:
     with pytest.raises(InvalidParameter, match="top"):
         weight_stability(MATRIX, WEIGHTS, True, scales=Scale(0, 4), top=0)
