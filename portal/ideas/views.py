@@ -236,24 +236,28 @@ def delete(idea_id: int) -> ResponseReturnValue:
     return redirect(url_for("ideas.mine"))
 
 
+def _toggle_support(idea_id: int, *, give: bool) -> ResponseReturnValue:
+    idea = services.get_idea(idea_id, current_user)
+    if ActionForm().validate_on_submit():
+        if give:
+            services.support(idea, current_user)
+            flash(_("Thank you for your support."), "success")
+        else:
+            services.withdraw_support(idea, current_user)
+            flash(_("Your support has been withdrawn."), "success")
+    return redirect(url_for("ideas.detail", idea_id=idea.id))
+
+
 @bp.route("/<int:idea_id>/support", methods=["POST"])
 @allow(Role.EMPLOYEE)
 def support(idea_id: int) -> ResponseReturnValue:
-    idea = services.get_idea(idea_id, current_user)
-    if ActionForm().validate_on_submit():
-        services.support(idea, current_user)
-        flash(_("Thank you for your support."), "success")
-    return redirect(url_for("ideas.detail", idea_id=idea.id))
+    return _toggle_support(idea_id, give=True)
 
 
 @bp.route("/<int:idea_id>/withdraw", methods=["POST"])
 @allow(Role.EMPLOYEE)
 def withdraw(idea_id: int) -> ResponseReturnValue:
-    idea = services.get_idea(idea_id, current_user)
-    if ActionForm().validate_on_submit():
-        services.withdraw_support(idea, current_user)
-        flash(_("Your support has been withdrawn."), "success")
-    return redirect(url_for("ideas.detail", idea_id=idea.id))
+    return _toggle_support(idea_id, give=False)
 
 
 @bp.route("/<int:idea_id>/comments", methods=["POST"])
