@@ -124,7 +124,7 @@ def weight_stability(
     distance = np.where(valid, np.abs(swap_weights - w), np.inf)
     swaps = []
     for index in range(pairs):
-        k = int(np.argmin(distance[index])) if pairs else 0
+        k = int(np.argmin(distance[index]))
         if np.isfinite(distance[index, k]):
             swaps.append(
                 SwapPoint(
