@@ -20,7 +20,7 @@ RANDOM_INDICES: dict[str, tuple[float, ...]] = {
     # Saaty's classic table (Saaty 1980, The Analytic Hierarchy Process).
     "saaty": (0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59),
     # Alonso & Lamata (2006), Int. J. Uncertainty, Fuzziness and Knowledge-Based Systems
-    # 14(4):445-459, from 100,000 random matrices per order.
+    # 14(4):445-459.
     "alonso-lamata": (
         0.5245,
         0.8815,
@@ -261,8 +261,8 @@ def ahp(matrix: npt.ArrayLike, *, ri_table: str = "saaty") -> AhpResult:
     (Bozóki, Fülöp & Rónyai 2010), which needs the given comparisons to link all items.
 
     ``ri_table`` chooses the random index for the consistency ratio: ``"saaty"``,
-    ``"alonso-lamata"`` or ``"donegan-dodd"`` (n = 3…15). For completed matrices the CR uses the
-    same table, as Bozóki et al. do.
+    ``"alonso-lamata"`` or ``"donegan-dodd"`` (n = 3…15). For an incomplete matrix the CR is that of
+    its completion, with the same table.
 
     Raise ``InvalidMatrix`` for a matrix that is not square, positive and reciprocal,
     ``InconsistentInput`` when the given comparisons fall apart into unlinked groups and
