@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_decimal, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -59,9 +59,10 @@ def _format_date(value: date | datetime | None) -> str:
 
 
 def _format_datetime(value: datetime | None) -> str:
+    """Format a point in time to the minute: 22.11.2026, 14:05 in German."""
     if value is None:
         return ""
-    return format_datetime(value, "medium")
+    return f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
 
 
 def register_template_helpers(app: Flask) -> None:
