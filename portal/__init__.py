@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, load_config
+from portal.core import transactions
 from portal.extensions import babel, csrf, db, login_manager, migrate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -32,6 +33,7 @@ def create_app(config: Config | None = None) -> Flask:
         )
 
     db.init_app(app)
+    transactions.init_app()
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
@@ -109,7 +111,6 @@ def _register_modules(app: Flask) -> None:
     from portal.core.handlers import register_error_handlers
     from portal.dashboards.views import bp as dashboards_bp
     from portal.ideas.views import bp as ideas_bp
-    from portal.notifications import services as notifications
     from portal.notifications.views import bp as notifications_bp
 
     app.register_blueprint(dashboards_bp)
@@ -117,7 +118,6 @@ def _register_modules(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(ideas_bp, url_prefix="/ideas")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
-    notifications.init_app(app)
     register_error_handlers(app)
 
 

@@ -11,6 +11,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -38,6 +39,7 @@ from portal.accounts.services import current_municipality
 from portal.core.errors import Conflict, DomainError, Forbidden, InvalidTransition, NotFound
 from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
+from portal.core.transactions import on_rollback
 from portal.dashboards.services import NewsItem, PanelItem, contributes_news, contributes_to
 from portal.extensions import db
 from portal.ideas.models import (
@@ -535,6 +537,7 @@ def add_attachment(idea: Idea, user: User, stream: IO[bytes], filename: str) -> 
     path = _storage_path(storage_name)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
+    on_rollback(partial(path.unlink, missing_ok=True))
     attachment = Attachment(
         municipality_id=idea.municipality_id,
         idea_id=idea.id,

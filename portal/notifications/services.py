@@ -12,19 +12,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
-from typing import Any
+from functools import partial
 
-from flask import Flask, current_app
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import event, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select, update
 
 from portal.accounts.models import User
 from portal.accounts.services import current_municipality
 from portal.core.errors import NotFound
 from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
+from portal.core.transactions import on_commit
 from portal.extensions import db
 from portal.notifications.models import (
     DEFAULT_EMAIL_MODE,
@@ -34,8 +34,6 @@ from portal.notifications.models import (
 )
 
 log = logging.getLogger(__name__)
-
-_PENDING_KEY = "wandelwerk_pending_mail"
 
 
 @dataclass(frozen=True)
@@ -102,7 +100,6 @@ def notify(
         ).all()
     )
     created = []
-    pending: list[tuple[Notification, Mail]] = db.session.info.setdefault(_PENDING_KEY, [])
     for user in unique.values():
         with force_locale(user.locale):
             text = message()
@@ -113,7 +110,8 @@ def notify(
         db.session.add(notification)
         created.append(notification)
         if modes.get(user.id, DEFAULT_EMAIL_MODE) is EmailMode.IMMEDIATELY:
-            pending.append((notification, Mail(user.email, subject, _mail_body(user, [text], url))))
+            mail = Mail(user.email, subject, _mail_body(user, [text], url))
+            on_commit(partial(_send, notification, mail))
     db.session.flush()
     return created
 
@@ -128,40 +126,13 @@ def _mail_body(user: User, lines: list[str], url: str | None = None) -> str:
     return "\n".join(parts)
 
 
-def _send_pending(session: Session) -> None:
-    pending = session.info.pop(_PENDING_KEY, [])
-    for notification, mail in pending:
-        try:
-            send_mail(mail)
-        except (OSError, smtplib.SMTPException):
-            # The change is committed already and the notification is in the portal; a lost
-            # e-mail must not turn the user's request into an error.
-            log.exception("Could not send notification %s to %s", notification.id, mail.to)
-
-
-def _drop_pending(session: Session) -> None:
-    session.info.pop(_PENDING_KEY, None)
-
-
-def init_app(app: Flask) -> None:
-    """Send immediate e-mails after a commit and forget them after a rollback."""
-    if app.extensions.get("wandelwerk_notifications"):
-        return
-    app.extensions["wandelwerk_notifications"] = True
-    if not event.contains(Session, "after_commit", _after_commit):
-        event.listen(Session, "after_commit", _after_commit)
-        event.listen(Session, "after_soft_rollback", _after_rollback)
-
-
-def _after_commit(session: Session) -> None:
-    # A savepoint's commit is not yet the request's: only the outermost one makes data final.
-    if session.info.get(_PENDING_KEY) and not session.in_nested_transaction():
-        _send_pending(session)
-
-
-def _after_rollback(session: Session, previous_transaction: Any) -> None:
-    if previous_transaction.parent is None:
-        _drop_pending(session)
+def _send(notification: Notification, mail: Mail) -> None:
+    try:
+        send_mail(mail)
+    except (OSError, smtplib.SMTPException):
+        # The change is committed already and the notification is in the portal; a lost
+        # e-mail must not turn the user's request into an error.
+        log.exception("Could not send notification %s to %s", notification.id, mail.to)
 
 
 def list_notifications(user: User, page: int, per_page: int) -> Page[Notification]:

@@ -76,6 +76,23 @@ def test_accepted_files_are_named_by_their_detected_type(app, content, filename,
     assert filename not in stored.name
 
 
+def test_a_rolled_back_upload_leaves_no_file_behind(db):
+    idea = factories.idea()
+    attachment = services.add_attachment(idea, idea.author, io.BytesIO(PDF), "Konzept.pdf")
+    stored = services.get_attachment(idea, attachment.id)[1]
+    assert stored.is_file()
+    db.session.rollback()
+    assert not stored.exists()
+
+
+def test_a_committed_upload_keeps_its_file(db):
+    idea = factories.idea()
+    attachment = services.add_attachment(idea, idea.author, io.BytesIO(PDF), "Konzept.pdf")
+    stored = services.get_attachment(idea, attachment.id)[1]
+    db.session.commit()
+    assert stored.is_file()
+
+
 @pytest.mark.parametrize(
     "content",
     [
