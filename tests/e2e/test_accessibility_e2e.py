@@ -8,7 +8,16 @@ from tests.e2e.conftest import sign_in
 pytestmark = pytest.mark.e2e
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-PAGES = ["/", "/account", "/admin/users", "/admin/users/new", "/admin/org-units", "/nowhere"]
+PAGES = {
+    "admin@musterstadt.example": [
+        "/", "/account", "/admin/users", "/admin/users/new", "/admin/org-units",
+        "/admin/settings", "/nowhere",
+    ],
+    "moderation@musterstadt.example": [
+        "/", "/ideas/", "/ideas/?sort=supported&state=submitted", "/ideas/1", "/ideas/new",
+        "/ideas/mine", "/ideas/screening", "/ideas/fields", "/notifications/",
+    ],
+}  # fmt: skip
 
 
 def _violations(page):
@@ -26,12 +35,15 @@ def test_login_page_has_no_accessibility_violations(live_server, browser_page):
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
-def test_signed_in_pages_have_no_accessibility_violations(live_server, browser_page, language):
-    sign_in(browser_page, live_server, "admin@musterstadt.example")
+@pytest.mark.parametrize("email", PAGES)
+def test_signed_in_pages_have_no_accessibility_violations(
+    live_server, browser_page, email, language
+):
+    sign_in(browser_page, live_server, email)
     if language == "en":
         browser_page.click(".ww-language button")
     found = {}
-    for path in PAGES:
+    for path in PAGES[email]:
         browser_page.goto(live_server + path)
         if violations := _violations(browser_page):
             found[path] = violations
