@@ -6,10 +6,12 @@ Run from the repository root (PostgreSQL at 127.0.0.1:5432, user postgres, trust
 
 It creates the database ``wandelwerk_bench`` (dropped first), migrates it, fills it with 100,000
 ideas, 20,000 users, 1,000,000 supports and 200,000 comments through COPY, then requests the idea
-list (several filters and pages) and two idea pages through Flask's test client, signed in as an
-employee. For each it reports the median and 90th percentile wall time and the number of SQL
-statements per request. ``BENCH_DATABASE_URL`` points it to another server (a database URL whose
-database name it may drop and create).
+list (several filters, first and deep pages; a deep page opens by the cursor a reader would have
+followed there) and two idea pages through Flask's test client, signed in as an employee. For
+each it reports the median and 90th percentile wall time and the number of SQL statements per
+request. ``--keep`` reuses a filled database and only applies newer migrations.
+``BENCH_DATABASE_URL`` points it to another server (a database URL whose database name it may
+drop and create).
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
-from sqlalchemy import event, func, select
+from flask_migrate import upgrade
+from sqlalchemy import ColumnElement, event, func, select
 from sqlalchemy.engine import make_url
 
 if __package__ in (None, ""):
@@ -34,7 +37,10 @@ if __package__ in (None, ""):
 
 from config import TestingConfig, normalise_database_url
 from portal import create_app
+from portal.core.pagination import cursor_of
 from portal.extensions import db
+from portal.ideas.models import Idea, IdeaState, Tag, idea_org_unit, idea_tag
+from portal.ideas.services import SORT_KEYS, Sort, fulltext_match
 
 SEED = 20261122
 USERS = 20_000
@@ -245,6 +251,34 @@ def _measure(
     return results
 
 
+def _deep_pages() -> dict[str, tuple[Sort, list[ColumnElement[bool]], int | None]]:
+    """Return the deep pages to measure: order, filter, and page number (None: the last)."""
+    tag = select(idea_tag.c.idea_id).join(Tag, Tag.id == idea_tag.c.tag_id)
+    unit = select(idea_org_unit.c.idea_id).where(idea_org_unit.c.org_unit_id == 5)
+    return {
+        "newest": (Sort.NEWEST, [], 2000),
+        "discussed": (Sort.DISCUSSED, [], 100),
+        "field": (Sort.NEWEST, [Idea.field_of_action_id == 3], 50),
+        "org unit": (Sort.NEWEST, [Idea.id.in_(unit)], None),
+        "tag": (Sort.SUPPORTED, [Idea.id.in_(tag.where(Tag.name == "schlagwort 7"))], 100),
+        "search": (Sort.NEWEST, [fulltext_match(["akte"]).condition], 500),
+        "search, last": (Sort.NEWEST, [fulltext_match(["termin", "bürgeramt"]).condition], None),
+    }
+
+
+def _after(sort: Sort, where: list[ColumnElement[bool]], page: int | None, per_page: int) -> str:
+    """Return the cursor that opens *page* of the idea list in order *sort*, narrowed by *where*."""
+    keys = SORT_KEYS[sort]
+    query = select(Idea).where(Idea.state != IdeaState.DRAFT, *where)
+    if page is None:
+        matches = db.session.scalar(select(func.count()).select_from(query.subquery())) or 1
+        page = (matches - 1) // per_page + 1
+    anchor = db.session.scalar(
+        query.order_by(*(key.desc() for key in keys)).offset((page - 1) * per_page - 1).limit(1)
+    )
+    return cursor_of(anchor, keys)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=30, help="requests per page")
@@ -253,41 +287,51 @@ def main() -> None:
     url = normalise_database_url(os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     instance = Path(tempfile.mkdtemp(prefix="wandelwerk-bench-"))
     app = create_app(TestingConfig(SQLALCHEMY_DATABASE_URI=url, INSTANCE_PATH=instance))
+    start = time.perf_counter()
     if not args.keep:
-        from flask_migrate import upgrade
-
-        start = time.perf_counter()
         _create_database(url)
-        with app.app_context():
-            upgrade()
-            db.engine.dispose()
+    with app.app_context():
+        # A kept database gets the migrations added since it was filled.
+        upgrade()
+        db.engine.dispose()
+    if not args.keep:
         _fill(url)
         print(f"Generated the data in {time.perf_counter() - start:.0f} s.")
     with app.app_context():
-        from portal.ideas.models import Idea
-
         most = db.session.scalar(select(Idea.id).order_by(Idea.support_count.desc()).limit(1))
         total = db.session.scalar(select(func.count(Idea.id)))
+        per_page = app.config["PAGE_SIZE"]
+        deep = {label: _after(*page, per_page) for label, page in _deep_pages().items()}
         db.session.remove()
     paths = [
         ("list, newest, page 1", "/ideas/"),
-        ("list, newest, page 2000", "/ideas/?page=2000"),
+        ("list, newest, page 2000", f"/ideas/?after={deep['newest']}"),
         ("list, most supported", "/ideas/?sort=supported"),
-        ("list, most discussed, page 100", "/ideas/?sort=discussed&page=100"),
+        ("list, most discussed, page 100", f"/ideas/?sort=discussed&after={deep['discussed']}"),
         ("list, state = in screening", "/ideas/?state=screening"),
-        ("list, field of action, page 50", "/ideas/?field=3&page=50"),
+        ("list, field of action, page 50", f"/ideas/?field=3&after={deep['field']}"),
         ("list, org unit", "/ideas/?org_unit=5"),
+        ("list, org unit, last page", f"/ideas/?org_unit=5&after={deep['org unit']}"),
         ("list, tag, most supported", "/ideas/?tag=schlagwort+7&sort=supported"),
+        (
+            "list, tag, most supported, page 100",
+            f"/ideas/?tag=schlagwort+7&sort=supported&after={deep['tag']}",
+        ),
         ("list, search 'E-Akte'", "/ideas/?q=E-Akte"),
+        ("list, search 'E-Akte', page 500", f"/ideas/?q=E-Akte&after={deep['search']}"),
         ("list, search 'Termin Bürgeramt'", "/ideas/?q=Termin+B%C3%BCrgeramt"),
+        (
+            "list, search 'Termin Bürgeramt', last",
+            f"/ideas/?q=Termin+B%C3%BCrgeramt&after={deep['search, last']}",
+        ),
         ("idea page, most supported", f"/ideas/{most}"),
         ("idea page, typical", "/ideas/4242"),
         ("similar ideas (JSON)", "/ideas/similar?title=Online-Terminvergabe+im+Standesamt"),
     ]
     print(f"{total} ideas; median / p90 of {args.requests} requests through the test client")
-    print(f"{'page':<36}{'median ms':>10}{'p90 ms':>9}{'queries':>9}")
+    print(f"{'page':<40}{'median ms':>10}{'p90 ms':>9}{'queries':>9}")
     for label, median, p90, queries in _measure(app, paths, args.requests):
-        print(f"{label:<36}{median:>10.1f}{p90:>9.1f}{queries:>9}")
+        print(f"{label:<40}{median:>10.1f}{p90:>9.1f}{queries:>9}")
 
 
 if __name__ == "__main__":

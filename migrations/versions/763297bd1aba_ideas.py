@@ -7,7 +7,7 @@ Create Date: 2026-11-22 22:26:38.095376
 Full-text search over title, problem and proposal is dialect-specific and not part of the models:
 SQLite keeps an external-content FTS5 table `idea_fts` in sync by triggers; PostgreSQL has a
 generated `search_vector` column (German stems plus plain words, the title weighted higher) with a
-GIN index. `portal.ideas.services.fulltext_matches` is the one function that queries either.
+GIN index. `portal.ideas.services.fulltext_match` is the one function that queries either.
 
 A later SQLite batch migration that recreates the `idea` table drops the triggers with it and must
 create them again (see `_create_sqlite_fts`).

@@ -25,20 +25,26 @@ from sqlalchemy import (
     Float,
     Integer,
     Select,
+    and_,
+    column,
     delete,
     func,
+    literal,
+    literal_column,
     or_,
     select,
-    text,
+    table,
+    union,
     update,
 )
+from sqlalchemy.dialects.postgresql import REGCONFIG, TSVECTOR
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import OrgUnit, Role, User, UserRole
 from portal.accounts.services import current_municipality
 from portal.core.errors import Conflict, DomainError, Forbidden, InvalidTransition, NotFound
 from portal.core.models import utcnow
-from portal.core.pagination import Page, paginate
+from portal.core.pagination import Page, SeekPage, paginate, seek
 from portal.core.transactions import on_rollback
 from portal.dashboards.services import NewsItem, PanelItem, contributes_news, contributes_to
 from portal.extensions import db
@@ -644,55 +650,86 @@ def idea_events(idea: Idea) -> list[IdeaEvent]:
 
 _WORD = re.compile(r"\w+")
 
+#: The similar-idea hint ranks at most this many of the newest ideas sharing any word with the
+#: title, and as many of the newest containing all of its words (see `similar_ideas`).
+SIMILAR_CANDIDATES = 500
+
 
 def _search_words(text_: str, shortest: int) -> list[str]:
     return [w.lower() for w in _WORD.findall(text_) if len(w) >= shortest][:10]
 
 
-def fulltext_matches(text_: str, *, any_word: bool = False) -> Any:
-    """Return a subquery (id, rank) of the ideas whose title, problem or proposal match *text_*.
+@dataclass(frozen=True)
+class FulltextMatch:
+    """How a query of `Idea` finds ideas matching some words, and how well each matches."""
+
+    #: Narrows a query of `Idea` to the matching ideas.
+    condition: ColumnElement[bool]
+    #: Higher is better; valid only in a query narrowed by `condition`.
+    rank: ColumnElement[float]
+
+
+def fulltext_match(words: list[str], *, any_word: bool = False) -> FulltextMatch:
+    """Return how to find the ideas whose title, problem or proposal contain *words*.
 
     Words match as prefixes; *any_word* finds ideas with at least one of the words (for
-    similar-idea hints), otherwise all words must occur. SQLite answers from the FTS5 table
-    `idea_fts`, PostgreSQL from the `search_vector` column (German stems and plain words).
-    Return None when *text_* has no words to search for.
+    similar-idea hints), otherwise all words must occur. PostgreSQL tests the generated
+    `search_vector` column (German stems and plain words, the title weighted higher) on the
+    idea row itself, so that a list sorted by an index can stop after one page of matches;
+    SQLite joins the FTS5 table `idea_fts`.
     """
-    # Hints match any word, so short words ("im", "für") would match nearly every idea.
-    words = _search_words(text_, shortest=4 if any_word else 2)
-    if not words:
-        return None
     if db.session.get_bind().dialect.name == "postgresql":
-        query = (" | " if any_word else " & ").join(f"{w}:*" for w in words)
-        statement = text(
-            "SELECT idea.id AS id, ts_rank(idea.search_vector, q.query) AS rank "
-            "FROM idea, (SELECT to_tsquery('german', :query) || to_tsquery('simple', :query) "
-            "AS query) AS q WHERE idea.search_vector @@ q.query"
+        terms = (" | " if any_word else " & ").join(f"{w}:*" for w in words)
+        vector = literal_column(f"{Idea.__tablename__}.search_vector", TSVECTOR)
+        query = func.to_tsquery(literal("german", REGCONFIG), terms).op("||")(
+            func.to_tsquery(literal("simple", REGCONFIG), terms)
         )
-    else:
-        # Each word is quoted, so FTS5 operators typed by a user are only words.
-        query = (" OR " if any_word else " AND ").join(f'"{w}"*' for w in words)
-        statement = text(
-            "SELECT rowid AS id, -bm25(idea_fts, 3.0, 1.0, 1.0) AS rank "
-            "FROM idea_fts WHERE idea_fts MATCH :query"
+        return FulltextMatch(
+            condition=vector.bool_op("@@")(query), rank=func.ts_rank(vector, query, type_=Float)
         )
-    return statement.bindparams(query=query).columns(id=Integer, rank=Float).subquery("matches")
+    # Each word is quoted, so FTS5 operators typed by a user are only words.
+    terms = (" OR " if any_word else " AND ").join(f'"{w}"*' for w in words)
+    fts = table("idea_fts", column("rowid", Integer), column("idea_fts"))
+    return FulltextMatch(
+        condition=and_(fts.c.rowid == Idea.id, fts.c.idea_fts.op("MATCH")(terms)),
+        rank=-func.bm25(fts.c.idea_fts, 3.0, 1.0, 1.0, type_=Float),
+    )
 
 
 def similar_ideas(title: str, exclude_id: int | None = None, limit: int = 5) -> list[Idea]:
-    """Return open ideas whose texts share words with *title*, best match first."""
-    matches = fulltext_matches(title, any_word=True)
-    if matches is None:
+    """Return open ideas whose texts share words with *title*, best match first.
+
+    A frequent word ("Online", "Bürgeramt") is shared by thousands of ideas, and ranking them
+    all on every keystroke is what made the hint slow. Only candidates are ranked: the newest
+    ideas that share any word with the title, and the newest that contain all of its words
+    (likely duplicates, even old ones). Each kind is read newest first and stops after
+    `SIMILAR_CANDIDATES`.
+    """
+    # Hints match any word, so short words ("im", "für") would match nearly every idea.
+    words = _search_words(title, shortest=4)
+    if not words:
         return []
-    query = (
-        select(Idea)
-        .join(matches, matches.c.id == Idea.id)
-        .where(Idea.municipality_id == current_municipality().id, Idea.state != S.DRAFT)
-        .order_by(matches.c.rank.desc(), Idea.id.desc())
-        .limit(limit)
+    any_word = fulltext_match(words, any_word=True)
+    visible = select(Idea.id).where(
+        Idea.municipality_id == current_municipality().id, Idea.state != S.DRAFT
     )
     if exclude_id is not None:
-        query = query.where(Idea.id != exclude_id)
-    return list(db.session.scalars(query))
+        visible = visible.where(Idea.id != exclude_id)
+    newest = [
+        visible.where(match.condition).order_by(Idea.id.desc()).limit(SIMILAR_CANDIDATES).subquery()
+        for match in (any_word, fulltext_match(words))
+    ]
+    # SQLite allows LIMIT in a compound SELECT only inside subqueries.
+    candidates = union(*(select(part.c.id) for part in newest)).subquery("candidates")
+    return list(
+        db.session.scalars(
+            select(Idea)
+            .join(candidates, candidates.c.id == Idea.id)
+            .where(any_word.condition)
+            .order_by(any_word.rank.desc(), Idea.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 # --- lists ------------------------------------------------------------------------------------
@@ -716,11 +753,16 @@ SORT_LABELS = {
     Sort.DISCUSSED: _l("Most discussed"),
 }
 
-_ORDER = {
-    Sort.NEWEST: (Idea.submitted_at.desc(), Idea.id.desc()),
-    Sort.SUPPORTED: (Idea.support_count.desc(), Idea.submitted_at.desc(), Idea.id.desc()),
-    Sort.DISCUSSED: (Idea.comment_count.desc(), Idea.submitted_at.desc(), Idea.id.desc()),
+#: The keys each order of the list descends by; the last one is unique, so that ties are broken
+#: the same way on every page. `ix_idea_list_*` serve them.
+SORT_KEYS = {
+    Sort.NEWEST: (Idea.submitted_at, Idea.id),
+    Sort.SUPPORTED: (Idea.support_count, Idea.submitted_at, Idea.id),
+    Sort.DISCUSSED: (Idea.comment_count, Idea.submitted_at, Idea.id),
 }
+
+#: The idea list counts its matches up to this many and then says "more than".
+LIST_COUNT_CAP = 1000
 
 
 @dataclass(frozen=True)
@@ -748,13 +790,18 @@ def _list_query() -> Select[tuple[Idea]]:
     )
 
 
-def list_ideas(criteria: IdeaFilter, page: int, per_page: int) -> Page[Idea]:
-    """Return one page of the submitted ideas matching *criteria*."""
+def list_ideas(
+    criteria: IdeaFilter, per_page: int, *, after: str = "", before: str = ""
+) -> SeekPage[Idea]:
+    """Return the page of submitted ideas matching *criteria* after (or before) a cursor.
+
+    The list is read by keyset, so a deep page costs what the first one does, and counted
+    only up to a cap (see `portal.core.pagination.seek`).
+    """
     query = _list_query().where(Idea.state != S.DRAFT)
-    if criteria.text:
-        matches = fulltext_matches(criteria.text)
-        if matches is not None:
-            query = query.where(Idea.id.in_(select(matches.c.id)))
+    words = _search_words(criteria.text, shortest=2)
+    if words:
+        query = query.where(fulltext_match(words).condition)
     if criteria.state is not None:
         query = query.where(Idea.state == criteria.state)
     if criteria.field_of_action_id is not None:
@@ -768,14 +815,19 @@ def list_ideas(criteria: IdeaFilter, page: int, per_page: int) -> Page[Idea]:
             )
         )
     if criteria.tag:
+        # The tag's id is looked up once, so that testing an idea for it is one probe of the
+        # link table's primary key instead of a join with `tag` for every idea.
+        tag_id = select(Tag.id).where(
+            Tag.municipality_id == current_municipality().id, Tag.name == criteria.tag
+        )
         query = query.where(
             Idea.id.in_(
-                select(idea_tag.c.idea_id)
-                .join(Tag, Tag.id == idea_tag.c.tag_id)
-                .where(Tag.municipality_id == current_municipality().id, Tag.name == criteria.tag)
+                select(idea_tag.c.idea_id).where(idea_tag.c.tag_id == tag_id.scalar_subquery())
             )
         )
-    return paginate(query.order_by(*_ORDER[criteria.sort]), page, per_page)
+    return seek(
+        query, SORT_KEYS[criteria.sort], per_page, after=after, before=before, cap=LIST_COUNT_CAP
+    )
 
 
 def my_ideas(user: User, page: int, per_page: int) -> Page[Idea]:

@@ -71,7 +71,12 @@ def index() -> ResponseReturnValue:
         tag=request.args.get("tag", "").strip().lower()[:60],
         sort=_enum_arg(services.Sort, "sort", services.Sort.NEWEST),
     )
-    page = services.list_ideas(criteria, _page_number(), _per_page())
+    page = services.list_ideas(
+        criteria,
+        _per_page(),
+        after=request.args.get("after", ""),
+        before=request.args.get("before", ""),
+    )
     return render_template(
         "ideas/index.html",
         page=page,

@@ -41,7 +41,7 @@ def _titles(page):
     ],
 )
 def test_search_finds_words_of_title_and_problem(ideas, text, expected):
-    page = services.list_ideas(services.IdeaFilter(text=text), 1, 25)
+    page = services.list_ideas(services.IdeaFilter(text=text), 25)
     assert _titles(page) == {ideas[key].title for key in expected}
 
 
@@ -52,8 +52,8 @@ def test_search_follows_edits(db, ideas):
         services.IdeaData(title="Digitale Bauakte", problem="Papierstapel", proposal="Scannen"),
         idea.author,
     )
-    assert _titles(services.list_ideas(services.IdeaFilter(text="Keller"), 1, 25)) == set()
-    assert _titles(services.list_ideas(services.IdeaFilter(text="Papierstapel"), 1, 25)) == {
+    assert _titles(services.list_ideas(services.IdeaFilter(text="Keller"), 25)) == set()
+    assert _titles(services.list_ideas(services.IdeaFilter(text="Papierstapel"), 25)) == {
         "Digitale Bauakte"
     }
 
@@ -62,6 +62,15 @@ def test_similar_ideas_match_any_word_and_skip_drafts(ideas):
     similar = services.similar_ideas("Terminvergabe für das Standesamt")
     assert [idea.title for idea in similar] == [ideas["termin"].title]
     assert services.similar_ideas("Terminvergabe", exclude_id=ideas["termin"].id) == []
+
+
+def test_similar_ideas_rank_an_old_duplicate_behind_many_newer_partial_matches(db, monkeypatch):
+    monkeypatch.setattr(services, "SIMILAR_CANDIDATES", 2)
+    old = factories.idea(title="Terminvergabe im Standesamt")
+    newer = [factories.idea(title=f"Aktenablage im Standesamt {n}") for n in range(3)]
+    similar = services.similar_ideas("Online-Terminvergabe für das Standesamt")
+    # The two newest partial matches and the old idea that has every word, which ranks first.
+    assert [idea.id for idea in similar] == [old.id, newer[2].id, newer[1].id]
 
 
 def test_similar_endpoint_answers_json(client, login_as, ideas):
