@@ -48,6 +48,7 @@ IDEAS = 100_000
 SUPPORTS = 1_000_000
 COMMENTS = 200_000
 TAGS = 60
+RARE_TAG = "schlagwort selten"
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/wandelwerk_bench"
 
 TOPICS = [
@@ -206,6 +207,12 @@ def _fill(url: str) -> None:
             cursor, "idea_org_unit", "idea_id, org_unit_id",
             ((i, rng.choice(units)) for i in range(1, IDEAS + 1)),
         )  # fmt: skip
+        # A rare tag, as most free keywords are: its list must not walk all ideas.
+        _copy(cursor, "tag", "id, municipality_id, name", [(TAGS + 1, municipality, RARE_TAG)])
+        _copy(
+            cursor, "idea_tag", "idea_id, tag_id",
+            ((i, TAGS + 1) for i in rng.sample(range(1, IDEAS + 1), 3)),
+        )  # fmt: skip
         for table in ("user_account", "idea", "field_of_action", "tag", "org_unit"):
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
@@ -313,6 +320,7 @@ def main() -> None:
         ("list, org unit", "/ideas/?org_unit=5"),
         ("list, org unit, last page", f"/ideas/?org_unit=5&after={deep['org unit']}"),
         ("list, tag, most supported", "/ideas/?tag=schlagwort+7&sort=supported"),
+        ("list, rare tag, most supported", "/ideas/?tag=schlagwort+selten&sort=supported"),
         (
             "list, tag, most supported, page 100",
             f"/ideas/?tag=schlagwort+7&sort=supported&after={deep['tag']}",

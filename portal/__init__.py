@@ -83,6 +83,7 @@ def _select_locale() -> str:
 
 def _init_login(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
+    from sqlalchemy.orm import joinedload
 
     from portal.accounts.models import User
     from portal.accounts.services import current_municipality
@@ -97,7 +98,8 @@ def _init_login(app: Flask) -> None:
     def load_user(user_id: str) -> User | None:
         if not user_id.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
+        # Every page asks for the roles, so they come with the user in one statement.
+        user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
         if user is None or not user.active:
             return None
         if user.municipality_id != current_municipality().id:
