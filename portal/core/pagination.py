@@ -129,11 +129,17 @@ def seek(
     )
     values = _decode(after or before, keys) if after or before else None
     backwards = values is not None and not after
+    # The page is first found by its keys alone, which an index on them can answer without
+    # reading the table; only the rows of the page are then read in full.
+    found = query.with_only_columns(*keys)
     if values is not None:
         row, cursor = tuple_(*keys), tuple_(*values, types=[key.type for key in keys])
-        query = query.where(row > cursor if backwards else row < cursor)
+        found = found.where(row > cursor if backwards else row < cursor)
     order = [key.asc() if backwards else key.desc() for key in keys]
-    items = list(db.session.scalars(query.order_by(*order).limit(per_page + 1)))
+    page = found.order_by(*order).limit(per_page + 1).subquery()
+    columns = list(page.c)
+    in_order = [column.asc() if backwards else column.desc() for column in columns]
+    items = list(db.session.scalars(query.join(page, columns[-1] == keys[-1]).order_by(*in_order)))
     more = len(items) > per_page
     del items[per_page:]
     if backwards:
