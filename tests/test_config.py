@@ -61,3 +61,16 @@ def test_development_keeps_its_generated_secret_key_across_restarts(monkeypatch,
 )
 def test_database_url_chooses_psycopg_for_postgresql(given, used):
     assert normalise_database_url(given) == used
+
+
+@pytest.mark.parametrize(
+    ("url", "connect_args"),
+    [("postgresql://u@h/db", {"prepare_threshold": None}), ("sqlite:////tmp/x.db", None)],
+)
+def test_postgresql_plans_every_statement_for_its_values(monkeypatch, tmp_path, url, connect_args):
+    # A server-side prepared statement may get one plan for all values; lists need their own.
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", url)
+    options = load_config("development").SQLALCHEMY_ENGINE_OPTIONS
+    assert options.get("connect_args") == connect_args
+    assert options["pool_pre_ping"]
