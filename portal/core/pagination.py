@@ -58,7 +58,8 @@ class SeekPage(Generic[T]):
     """One page of a list read by keyset, with the cursors of its neighbours.
 
     The list is counted only up to `cap` matches, so that a broad filter over a large table
-    costs no more than a narrow one; `total` is then `cap + 1`.
+    costs no more than a narrow one; `total` is then `cap + 1`. A first page that holds the
+    whole list needs no count.
     """
 
     items: list[T]
@@ -124,9 +125,6 @@ def seek(
     stay bookmarkable; a malformed one opens the first page. A page reached backwards is
     taken to have a next page, and one reached forwards a previous page.
     """
-    total = db.session.scalar(
-        select(func.count()).select_from(query.order_by(None).limit(cap + 1).subquery())
-    )
     values = _decode(after or before, keys) if after or before else None
     backwards = values is not None and not after
     # The page is first found by its keys alone, which an index on them can answer without
@@ -141,6 +139,12 @@ def seek(
     in_order = [column.asc() if backwards else column.desc() for column in columns]
     items = list(db.session.scalars(query.join(page, columns[-1] == keys[-1]).order_by(*in_order)))
     more = len(items) > per_page
+    if values is None and not more:
+        total = len(items)  # the first page holds the whole list
+    else:
+        total = db.session.scalar(
+            select(func.count()).select_from(query.order_by(None).limit(cap + 1).subquery())
+        )
     del items[per_page:]
     if backwards:
         items.reverse()
