@@ -141,36 +141,17 @@ def _saved_message(idea: Idea) -> str:
     return _("Your idea has been saved and is visible to all staff.")
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@allow(Role.EMPLOYEE)
-def new() -> ResponseReturnValue:
-    form = IdeaForm()
-    _prepare(form)
-    if form.validate_on_submit():
-        try:
-            idea = services.create_idea(
-                _idea_data(form), current_user, submit=request.form.get("action") == "submit"
-            )
-        except DomainError as error:
-            flash(error.message, "danger")
-        else:
-            flash(_saved_message(idea), "success")
-            return redirect(url_for("ideas.detail", idea_id=idea.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("ideas/form.html", form=form, idea=None), status
-
-
-@bp.route("/<int:idea_id>/edit", methods=["GET", "POST"])
-@allow(*READERS)
-def edit(idea_id: int) -> ResponseReturnValue:
-    idea = services.get_idea(idea_id, current_user)
+def _idea_form(idea: Idea | None) -> ResponseReturnValue:
+    """Show the form of a new idea (*idea* None) or of *idea*, and save it when sent."""
     form = IdeaForm(obj=idea)
     _prepare(form, idea)
     if form.validate_on_submit():
+        submit = request.form.get("action") == "submit"
         try:
-            services.update_idea(
-                idea, _idea_data(form), current_user, submit=request.form.get("action") == "submit"
-            )
+            if idea is None:
+                idea = services.create_idea(_idea_data(form), current_user, submit=submit)
+            else:
+                services.update_idea(idea, _idea_data(form), current_user, submit=submit)
         except DomainError as error:
             flash(error.message, "danger")
         else:
@@ -178,6 +159,18 @@ def edit(idea_id: int) -> ResponseReturnValue:
             return redirect(url_for("ideas.detail", idea_id=idea.id))
     status = 422 if request.method == "POST" else 200
     return render_template("ideas/form.html", form=form, idea=idea), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@allow(Role.EMPLOYEE)
+def new() -> ResponseReturnValue:
+    return _idea_form(None)
+
+
+@bp.route("/<int:idea_id>/edit", methods=["GET", "POST"])
+@allow(*READERS)
+def edit(idea_id: int) -> ResponseReturnValue:
+    return _idea_form(services.get_idea(idea_id, current_user))
 
 
 def _render_detail(idea: Idea, status: int = 200, **forms: Any) -> ResponseReturnValue:
