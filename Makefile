@@ -55,11 +55,10 @@ assets: $(STAMP)/assets
 
 translations: install $(COMPILED)
 
-# Playwright drives Debian's Chromium; poppler's pdftoppm renders PDFs for the checks.
+# Playwright drives Debian's Chromium (it cannot download a browser of its own here).
 system-test-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
-	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi

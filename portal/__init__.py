@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, load_config
@@ -83,7 +84,6 @@ def _select_locale() -> str:
 
 def _init_login(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
-    from sqlalchemy.orm import joinedload
 
     from portal.accounts.models import User
     from portal.accounts.services import current_municipality

@@ -10,6 +10,7 @@ import contextvars
 import os
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,9 +19,9 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.orm import Session, scoped_session, sessionmaker
+from sqlalchemy.orm import scoped_session, sessionmaker
 
-from config import TestingConfig
+from config import TestingConfig, normalise_database_url
 from portal import create_app
 from portal.accounts.models import Role, User
 from portal.extensions import db as _db
@@ -51,8 +52,6 @@ def _reset_postgresql(url: str) -> None:
 
 def _database_url(backend: str, folder: Path) -> str:
     if backend == "postgresql":
-        from config import normalise_database_url
-
         url = normalise_database_url(os.environ["TEST_DATABASE_URL"])
         _reset_postgresql(url)
         return url
@@ -129,7 +128,6 @@ def login_as(client: FlaskClient, db: object) -> Callable[..., User]:
 @pytest.fixture
 def count_queries(db: object) -> Callable[[], Iterator[list[str]]]:
     """Count the SQL statements run inside a `with count_queries() as queries:` block."""
-    from contextlib import contextmanager
 
     @contextmanager
     def counting() -> Iterator[list[str]]:
@@ -157,6 +155,3 @@ def csrf_token(client: FlaskClient, path: str) -> str:
     )
     assert match, f"no CSRF token on {path}"
     return match.group(1)
-
-
-__all__ = ["Session", "csrf_token"]
