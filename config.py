@@ -81,6 +81,12 @@ class Config:
         self.MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
         self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
         self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+        #: Background jobs: Redis when set (e.g. redis://127.0.0.1:6379/0), else a SQLite file.
+        self.REDIS_URL = os.environ.get("REDIS_URL", "")
+        #: Run jobs at once in the enqueuing thread instead of a consumer (the test suite).
+        self.JOBS_IMMEDIATE = False
+        #: Hour of the day (in BABEL_DEFAULT_TIMEZONE) at which the daily digests go out.
+        self.DIGEST_HOUR = _env_int("DIGEST_HOUR", 7)
         #: Address of the portal as users reach it, for links in e-mails.
         self.PORTAL_URL = os.environ.get("PORTAL_URL", "http://localhost:5000")
         #: Largest attachment accepted, in bytes (default 10 MB).
@@ -119,14 +125,18 @@ class Config:
             }
         #: Attachments live here, outside the static folder, under random names
         #: (default: `uploads/` in the instance folder).
-        self.UPLOAD_PATH = Path(
-            str(overrides.get("UPLOAD_PATH") or "")
-            or os.environ.get("UPLOAD_PATH")
-            or Path(self.INSTANCE_PATH) / "uploads"
-        )
+        self.UPLOAD_PATH = self._instance_path("UPLOAD_PATH", "uploads", overrides)
+        #: The job queue's SQLite file when no Redis is set (default: in the instance folder).
+        self.JOBS_SQLITE_PATH = self._instance_path("JOBS_SQLITE_PATH", "jobs.db", overrides)
         # Requests may carry a little more than one attachment (the form's other fields);
         # the exact limit is checked on the file itself.
         self.MAX_CONTENT_LENGTH = self.UPLOAD_MAX_BYTES + 1_000_000
+
+    def _instance_path(self, name: str, default: str, overrides: dict[str, object]) -> Path:
+        """Return the path setting *name*: overridden, from the environment, or *default* in
+        the instance folder (which an override may have moved)."""
+        chosen = overrides.get(name) or os.environ.get(name)
+        return Path(str(chosen)) if chosen else Path(self.INSTANCE_PATH) / default
 
     def validate(self) -> None:
         """Refuse settings the environment cannot run with."""
@@ -135,6 +145,10 @@ class Config:
                 "DATABASE_URL must point to SQLite (sqlite:///path) or PostgreSQL "
                 "(postgresql://user@host/db)."
             )
+        if not 0 <= self.DIGEST_HOUR <= 23:
+            raise ConfigError(f"DIGEST_HOUR must be an hour from 0 to 23, got {self.DIGEST_HOUR}.")
+        if self.REDIS_URL and not self.REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+            raise ConfigError("REDIS_URL must start with redis://, rediss:// or unix://.")
         if self.PASSWORD_HASH_TIME_COST < 1 or self.PASSWORD_HASH_MEMORY_KIB < 8:
             raise ConfigError(
                 "PASSWORD_HASH_TIME_COST must be ≥ 1 and PASSWORD_HASH_MEMORY_KIB ≥ 8."
@@ -162,6 +176,7 @@ class TestingConfig(Config):
         overrides.setdefault("SECRET_KEY", "testing-secret-key-not-for-production")
         overrides.setdefault("PASSWORD_HASH_TIME_COST", 1)
         overrides.setdefault("PASSWORD_HASH_MEMORY_KIB", 8)
+        overrides.setdefault("JOBS_IMMEDIATE", True)
         super().__init__(**overrides)
 
 

@@ -40,7 +40,8 @@ from portal import create_app
 from portal.core.pagination import cursor_of
 from portal.extensions import db
 from portal.ideas.models import Idea, IdeaState, Tag, idea_org_unit, idea_tag
-from portal.ideas.services import SORT_KEYS, Sort, fulltext_match
+from portal.ideas.queries import SORT_KEYS, Sort
+from portal.ideas.services.search import fulltext_match
 
 SEED = 20261122
 USERS = 20_000

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, has_request_context, redirect, request, session, url_for
-from flask.typing import ResponseReturnValue
+from flask import Flask, current_app, has_request_context, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, load_config
-from portal.core import transactions
-from portal.extensions import babel, csrf, db, login_manager, migrate
+from portal.accounts.services import municipality_for
+from portal.core import jobs, tenancy, transactions
+from portal.core.access import enforce_access
+from portal.core.handlers import register_error_handlers
+from portal.core.templating import register_template_helpers
+from portal.extensions import babel, csrf, db, migrate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+#: The domain modules, each a package with an `init_app(app)` that registers its blueprint,
+#: navigation entries, start-page panels, newsfeed, notification messages and commands. The
+#: order is the order of their request hooks: accounts first, since it resolves the tenant.
+MODULES = ("accounts", "dashboards", "ideas", "notifications", "admin")
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -35,17 +43,18 @@ def create_app(config: Config | None = None) -> Flask:
 
     db.init_app(app)
     transactions.init_app()
+    tenancy.init_app(app, lambda slug: municipality_for(slug).id)
+    jobs.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
-    _init_login(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _configure_sqlite(db.engine)
 
+    register_template_helpers(app)
     _register_modules(app)
     _register_request_hooks(app)
-    _register_template_helpers(app)
 
     from portal.cli import register_commands
 
@@ -82,75 +91,30 @@ def _select_locale() -> str:
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
-def _init_login(app: Flask) -> None:
-    from flask_babel import lazy_gettext as _l
-
-    from portal.accounts.models import User
-    from portal.accounts.services import current_municipality
-
-    login_manager.init_app(app)
-    login_manager.login_view = "accounts.login"
-    login_manager.login_message = _l("Please sign in to open this page.")
-    login_manager.login_message_category = "info"
-    login_manager.session_protection = "basic"
-
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        if not user_id.isdigit():
-            return None
-        # Every page asks for the roles, so they come with the user in one statement.
-        user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
-        if user is None or not user.active:
-            return None
-        if user.municipality_id != current_municipality().id:
-            return None
-        return user
-
-
 def _register_modules(app: Flask) -> None:
-    from portal.accounts.views import bp as accounts_bp
-    from portal.admin.views import bp as admin_bp
-    from portal.core.handlers import register_error_handlers
-    from portal.dashboards.views import bp as dashboards_bp
-    from portal.ideas.views import bp as ideas_bp
-    from portal.notifications.views import bp as notifications_bp
-
-    app.register_blueprint(dashboards_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(ideas_bp, url_prefix="/ideas")
-    app.register_blueprint(notifications_bp, url_prefix="/notifications")
+    for name in MODULES:
+        import_module(f"portal.{name}").init_app(app)
     register_error_handlers(app)
 
 
 def _register_request_hooks(app: Flask) -> None:
-    from portal.accounts.services import current_municipality
-    from portal.core.access import enforce_access
-
-    @app.before_request
-    def resolve_tenant() -> None:
-        if request.endpoint != "static":
-            current_municipality()
-
+    # After the modules' own hooks, so that the tenant is known when the user is loaded.
     app.before_request(enforce_access)
 
-    @app.before_request
-    def require_own_password() -> ResponseReturnValue | None:
-        if (
-            current_user.is_authenticated
-            and current_user.must_change_password
-            and request.endpoint not in {"accounts.account", "accounts.logout", "accounts.language"}
-            and request.endpoint != "static"
-        ):
-            return redirect(url_for("accounts.account"))
-        return None
-
     @app.after_request
-    def commit(response: Any) -> Any:
-        # One transaction per request: what the services flushed is committed here, once.
-        # Error handlers roll back before they answer, so a failed request writes nothing.
-        db.session.commit()
+    def end_transaction(response: Any) -> Any:
+        # One transaction per request, committed here once. Any answer of 400 or above is a
+        # refusal, whoever produced it (a view re-rendering a form, an error handler), and
+        # rolls back whatever the services had flushed.
+        transactions.end(commit=response.status_code < 400)
         return response
+
+    @app.teardown_request
+    def discard_transaction(error: BaseException | None) -> None:
+        # An exception that escaped the error handlers (in tests they propagate) skipped
+        # `after_request`; what it left behind goes, and the kept records are written.
+        if error is not None:
+            transactions.end(commit=False)
 
     @app.after_request
     def security_headers(response: Any) -> Any:
@@ -163,9 +127,3 @@ def _register_request_hooks(app: Flask) -> None:
             "frame-ancestors 'none'; form-action 'self'",
         )
         return response
-
-
-def _register_template_helpers(app: Flask) -> None:
-    from portal.core.templating import register_template_helpers
-
-    register_template_helpers(app)

@@ -1,17 +1,113 @@
-"""The `wandelwerk` command: Flask's CLI (run, db …) plus the portal's own commands."""
+"""The `wandelwerk` command: the portal's own commands beside Flask's (`db`, `shell`, `routes`).
+
+A command that works on a municipality's data runs as one unit of work for the installation's
+municipality (`WANDELWERK_TENANT`), exactly as a request does: it commits at its end or writes
+nothing.
+"""
 
 from __future__ import annotations
 
+import functools
+import logging
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import click
-from flask import Flask
-from flask.cli import FlaskGroup, with_appcontext
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
+from werkzeug.serving import run_simple
 
 from portal import create_app
+from portal.accounts.models import Role
+
+F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+@click.group(
+    cls=FlaskGroup, create_app=create_app, add_version_option=False, add_default_commands=False
+)
 def cli() -> None:
     """Manage the Wandelwerk portal."""
+
+
+def run_for_tenant(work: Callable[[], T]) -> T:
+    """Run *work* as one unit of work for the installation's municipality; a refusal of the
+    domain becomes a message and writes nothing."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from portal.accounts.services import municipality_for
+    from portal.core.errors import DomainError
+    from portal.core.tenancy import set_tenant
+    from portal.core.transactions import unit_of_work
+
+    try:
+        set_tenant(municipality_for(current_app.config["TENANT"]).id)
+    except (DomainError, SQLAlchemyError) as error:
+        raise click.ClickException(
+            f"The municipality {current_app.config['TENANT']!r} is not in the database; "
+            "run `wandelwerk db upgrade` first."
+        ) from error
+    try:
+        with unit_of_work():
+            return work()
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+
+
+def tenant_command(command: F) -> F:
+    """Run *command* with `run_for_tenant`."""
+
+    @functools.wraps(command)
+    @with_appcontext
+    def run(*args: Any, **kwargs: Any) -> Any:
+        return run_for_tenant(functools.partial(command, *args, **kwargs))
+
+    return run  # type: ignore[return-value]
+
+
+@click.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--jobs/--no-jobs",
+    default=True,
+    show_default=True,
+    help="Start a consumer of the background jobs beside the web server.",
+)
+@with_appcontext
+def run_command(host: str, port: int, jobs: bool) -> None:
+    """Serve the portal with the development server, and its background jobs beside it."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    consumer = None
+    if jobs and not app.config["JOBS_IMMEDIATE"]:
+        # A process of its own: the consumer handles SIGINT and SIGTERM to finish the jobs it
+        # runs, which it could not do in the web server's process.
+        consumer = subprocess.Popen([sys.executable, "-m", "portal.cli", "jobs", "run"])
+    try:
+        run_simple(host, port, app, threaded=True, use_debugger=app.debug)
+    finally:
+        if consumer is not None:
+            consumer.terminate()
+            consumer.wait(timeout=60)
+
+
+@click.group("jobs")
+def jobs_group() -> None:
+    """Background jobs (mails, digests, reminders, documents)."""
+
+
+@jobs_group.command("run")
+@click.option("--workers", default=2, show_default=True, help="Jobs run at the same time.")
+@with_appcontext
+def jobs_run(workers: int) -> None:
+    """Run a consumer of the background jobs until it is stopped (Ctrl-C or SIGTERM)."""
+    from portal.core.jobs import consumer_of
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    consumer_of(current_app._get_current_object(), workers).run()  # type: ignore[attr-defined]
 
 
 @click.group("demo")
@@ -26,12 +122,11 @@ def demo_group() -> None:
 @with_appcontext
 def demo_load(if_empty: bool) -> None:
     """Fill an empty database with the demo municipality Musterstadt."""
-    from portal.demo import DemoRefused, load_demo
-    from portal.extensions import db
+    from portal.demo import DemoRefused, check_demo_allowed, load_demo
 
     try:
-        with db.session.begin():
-            summary = load_demo(skip_if_not_empty=if_empty)
+        check_demo_allowed()
+        summary = run_for_tenant(functools.partial(load_demo, skip_if_not_empty=if_empty))
     except DemoRefused as error:
         raise click.ClickException(str(error)) from error
     click.echo(summary)
@@ -49,30 +144,21 @@ def users_group() -> None:
     "--role",
     "roles",
     multiple=True,
-    default=("admin",),
+    default=(Role.ADMIN.value,),
     show_default=True,
-    type=click.Choice(
-        ["employee", "moderator", "assessor", "board_member", "staff_council", "admin"]
-    ),
+    type=click.Choice([role.value for role in Role]),
     help="Role; repeat for several.",
 )
 @click.password_option(help="Initial password (at least 12 characters); asked for if omitted.")
-@with_appcontext
+@tenant_command
 def users_create(email: str, name: str, roles: tuple[str, ...], password: str) -> None:
     """Create a user, e.g. the first administrator of a new installation."""
     from portal.accounts import services
-    from portal.accounts.models import Role
-    from portal.core.errors import DomainError
-    from portal.extensions import db
 
     data = services.UserData(
         name=name, email=email, org_unit_id=None, locale="de", roles=frozenset(map(Role, roles))
     )
-    try:
-        with db.session.begin():
-            user = services.create_user(data, password, must_change_password=False)
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
+    user = services.create_user(data, password, must_change_password=False)
     click.echo(f"Created {user.email} with roles {', '.join(sorted(roles))}.")
 
 
@@ -82,22 +168,27 @@ def notifications_group() -> None:
 
 
 @notifications_group.command("send-digest")
-@with_appcontext
+@tenant_command
 def notifications_send_digest() -> None:
-    """Send the daily digest e-mails (run once a day, e.g. from cron)."""
-    from portal.extensions import db
-    from portal.notifications.services import send_digests
+    """Send the due daily digests now (the job consumer sends them every day by itself)."""
+    from portal.notifications.services import start_digests
 
-    with db.session.begin():
-        sent = send_digests()
-    click.echo(f"Sent {sent} digest e-mail(s).")
+    count = start_digests()
+    click.echo(f"Enqueued {count} digest e-mail(s).")
 
 
 def register_commands(app: Flask) -> None:
-    """Add the portal's own command groups to *app*'s CLI."""
-    app.cli.add_command(demo_group)
-    app.cli.add_command(users_group)
-    app.cli.add_command(notifications_group)
+    """Add the portal's own commands and groups to *app*'s CLI."""
+    for command in (
+        run_command,
+        shell_command,
+        routes_command,
+        jobs_group,
+        demo_group,
+        users_group,
+        notifications_group,
+    ):
+        app.cli.add_command(command)
 
 
 if __name__ == "__main__":

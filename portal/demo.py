@@ -16,17 +16,23 @@ class DemoRefused(RuntimeError):
     """The demo may not be loaded here."""
 
 
-def load_demo(*, skip_if_not_empty: bool = False) -> str:
-    """Fill the current municipality with the demo data and return a summary; the caller commits."""
+def check_demo_allowed() -> None:
+    """Refuse the demo where it must not be loaded (production)."""
     if not current_app.config["DEMO_ALLOWED"]:
         raise DemoRefused(
             "The demo municipality cannot be loaded in production (WANDELWERK_ENV=production): "
             "it creates accounts with a published password."
         )
+
+
+def load_demo(*, skip_if_not_empty: bool = False) -> str:
+    """Fill the current municipality with the demo data through the services; return a summary.
+
+    The caller commits.
+    """
+    check_demo_allowed()
     municipality = current_municipality()
-    users = db.session.scalar(
-        select(func.count(User.id)).where(User.municipality_id == municipality.id)
-    )
+    users = db.session.scalar(select(func.count(User.id)))
     if users:
         if skip_if_not_empty:
             return "The database already has users; the demo was not loaded."

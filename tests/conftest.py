@@ -24,6 +24,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from config import TestingConfig, normalise_database_url
 from portal import create_app
 from portal.accounts.models import Role, User
+from portal.core.tenancy import set_tenant
 from portal.extensions import db as _db
 from tests import factories
 
@@ -96,6 +97,9 @@ def db(app: Flask) -> Iterator[object]:
             sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
             scopefunc=_app_ctx_id,
         )
+        # Services called by the test itself work for the default municipality, as a request
+        # or a command of this installation would.
+        set_tenant(factories.municipality().id)
         try:
             yield _db
         finally:

@@ -32,7 +32,6 @@ def org_unit(
     """Create an org unit."""
     number = next(_sequence)
     unit = OrgUnit(
-        municipality_id=municipality().id,
         code=code or f"Amt {number}",
         name=name,
         kind=kind,
@@ -57,7 +56,6 @@ def user(
     """Create a user with *roles* (default: employee) and the password `PASSWORD`."""
     number = next(_sequence)
     created = User(
-        municipality_id=municipality().id,
         email=email or f"person{number}@musterstadt.example",
         name=name or f"Person {number}",
         password_hash=hash_password(password),
@@ -83,10 +81,10 @@ def idea(
     tags: tuple[str, ...] = (),
 ) -> Idea:
     """Create an idea by *author* (default: a new employee), submitted unless *submit* is False."""
-    from portal.ideas import services
+    from portal.ideas.services.authoring import IdeaData, create_idea
 
-    return services.create_idea(
-        services.IdeaData(
+    return create_idea(
+        IdeaData(
             title=title,
             problem=problem,
             proposal=proposal,
@@ -100,9 +98,7 @@ def idea(
 
 def field_of_action(name: str | None = None) -> FieldOfAction:
     """Create a field of action."""
-    created = FieldOfAction(
-        municipality_id=municipality().id, name=name or f"Handlungsfeld {next(_sequence)}"
-    )
+    created = FieldOfAction(name=name or f"Handlungsfeld {next(_sequence)}")
     db.session.add(created)
     db.session.flush()
     return created

@@ -1,1 +1,58 @@
 """Accounts: municipalities, users, roles and org units; log-in and passwords."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from portal.core import tenancy
+from portal.extensions import db, login_manager
+
+#: Pages a user who must replace an initial password may still open.
+_WHILE_PASSWORD_MUST_CHANGE = frozenset(
+    {"accounts.account", "accounts.logout", "accounts.language", "static"}
+)
+
+
+def init_app(app: Flask) -> None:
+    """Load the signed-in user, keep initial passwords from being used, serve the account pages."""
+    from portal.accounts.models import User
+    from portal.accounts.services import current_municipality
+    from portal.accounts.views import bp
+
+    app.register_blueprint(bp)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in to open this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        if not user_id.isdigit():
+            return None
+        if not tenancy.has_tenant():
+            return None  # the request failed before its municipality was known
+        # Every page asks for the roles, so they come with the user in one statement. The
+        # tenant filter finds no user of another municipality.
+        user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
+        return user if user is not None and user.active else None
+
+    @app.before_request
+    def require_own_password() -> ResponseReturnValue | None:
+        if (
+            request.endpoint not in _WHILE_PASSWORD_MUST_CHANGE
+            and current_user.is_authenticated
+            and current_user.must_change_password
+        ):
+            return redirect(url_for("accounts.account"))
+        return None
+
+    @app.context_processor
+    def inject_municipality() -> dict[str, Any]:
+        return {"municipality": current_municipality() if tenancy.has_tenant() else None}

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from portal.accounts.models import Municipality, OrgUnit, OrgUnitKind, Role, User
-from portal.accounts.services import hash_password
-from portal.extensions import db
+from portal.accounts.models import Municipality, OrgUnit, OrgUnitKind, Role
+from portal.accounts.services import (
+    OrgUnitData,
+    UserData,
+    create_org_unit,
+    create_user,
+    rename_municipality,
+)
 
 DEMO_PASSWORD = "musterstadt-demo"
 
@@ -99,31 +104,23 @@ def email_of(local_part: str) -> str:
 
 
 def load(municipality: Municipality) -> dict[str, int]:
-    """Create Musterstadt's org units and users; return how many of each."""
-    municipality.name = "Stadt Musterstadt"
+    """Create Musterstadt's org units and users through the services; return how many of each."""
+    rename_municipality(municipality, "Stadt Musterstadt")
     units: dict[str, OrgUnit] = {}
     for code, name, kind, parent in ORG_UNITS:
-        units[code] = OrgUnit(
-            municipality_id=municipality.id,
-            code=code,
-            name=name,
-            kind=kind,
-            parent=units[parent] if parent else None,
+        units[code] = create_org_unit(
+            OrgUnitData(kind, code, name, units[parent].id if parent else None)
         )
-    # One hash serves every demo account: they share the published password, and hashing
-    # forty times would only slow down the start of the demo.
-    password_hash = hash_password(DEMO_PASSWORD)
     for local_part, name, unit, roles, locale in USERS:
-        user = User(
-            municipality_id=municipality.id,
-            email=email_of(local_part),
-            name=name,
-            org_unit=units[unit] if unit else None,
-            locale=locale,
-            password_hash=password_hash,
+        create_user(
+            UserData(
+                name=name,
+                email=email_of(local_part),
+                org_unit_id=units[unit].id if unit else None,
+                locale=locale,
+                roles=frozenset(roles),
+            ),
+            DEMO_PASSWORD,
+            must_change_password=False,
         )
-        user.set_roles(roles)
-        db.session.add(user)
-    db.session.add_all(units.values())
-    db.session.flush()
     return {"units": len(units), "users": len(USERS)}

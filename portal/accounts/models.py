@@ -2,72 +2,42 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    Enum,
     ForeignKey,
     Index,
-    Select,
     String,
     UniqueConstraint,
-    func,
-    select,
 )
-from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.core.enums import LabelledEnum, db_enum
 from portal.core.models import TenantMixin, TimestampMixin, UTCDateTime, utcnow
 from portal.extensions import db
 
 
-class Role(enum.Enum):
+class Role(LabelledEnum):
     """What a user may do; a user may hold several roles."""
 
-    EMPLOYEE = "employee"
-    MODERATOR = "moderator"
-    ASSESSOR = "assessor"
-    BOARD_MEMBER = "board_member"
-    STAFF_COUNCIL = "staff_council"
-    ADMIN = "admin"
-
-    @property
-    def label(self) -> str:
-        return str(ROLE_LABELS[self])
+    EMPLOYEE = "employee", _l("Employee")
+    MODERATOR = "moderator", _l("Moderator")
+    ASSESSOR = "assessor", _l("Assessor")
+    BOARD_MEMBER = "board_member", _l("Board member")
+    STAFF_COUNCIL = "staff_council", _l("Staff council")
+    ADMIN = "admin", _l("Administrator")
 
 
-ROLE_LABELS = {
-    Role.EMPLOYEE: _l("Employee"),
-    Role.MODERATOR: _l("Moderator"),
-    Role.ASSESSOR: _l("Assessor"),
-    Role.BOARD_MEMBER: _l("Board member"),
-    Role.STAFF_COUNCIL: _l("Staff council"),
-    Role.ADMIN: _l("Administrator"),
-}
-
-
-class OrgUnitKind(enum.Enum):
+class OrgUnitKind(LabelledEnum):
     """Levels of a German municipal administration."""
 
-    DEZERNAT = "dezernat"
-    STABSSTELLE = "stabsstelle"
-    AMT = "amt"
-    ABTEILUNG = "abteilung"
-
-    @property
-    def label(self) -> str:
-        return str(ORG_UNIT_KIND_LABELS[self])
-
-
-ORG_UNIT_KIND_LABELS = {
-    OrgUnitKind.DEZERNAT: _l("Department (Dezernat)"),
-    OrgUnitKind.STABSSTELLE: _l("Staff unit (Stabsstelle)"),
-    OrgUnitKind.AMT: _l("Office (Amt)"),
-    OrgUnitKind.ABTEILUNG: _l("Division (Abteilung)"),
-}
+    DEZERNAT = "dezernat", _l("Department (Dezernat)")
+    STABSSTELLE = "stabsstelle", _l("Staff unit (Stabsstelle)")
+    AMT = "amt", _l("Office (Amt)")
+    ABTEILUNG = "abteilung", _l("Division (Abteilung)")
 
 
 class Municipality(TimestampMixin, db.Model):
@@ -94,9 +64,7 @@ class OrgUnit(TenantMixin, TimestampMixin, db.Model):
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("org_unit.id", ondelete="RESTRICT"), index=True
     )
-    kind: Mapped[OrgUnitKind] = mapped_column(
-        Enum(OrgUnitKind, name="org_unit_kind", values_callable=lambda e: [m.value for m in e])
-    )
+    kind: Mapped[OrgUnitKind] = mapped_column(db_enum(OrgUnitKind, "org_unit_kind"))
     #: Official short designation, e.g. "Dez. I", "Amt 10", "10.2".
     code: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(200))
@@ -123,9 +91,7 @@ class UserRole(db.Model):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
     )
-    role: Mapped[Role] = mapped_column(
-        Enum(Role, name="role", values_callable=lambda e: [m.value for m in e]), primary_key=True
-    )
+    role: Mapped[Role] = mapped_column(db_enum(Role, "role"), primary_key=True)
 
 
 class User(TenantMixin, TimestampMixin, db.Model):
@@ -203,14 +169,4 @@ class LoginAttempt(TenantMixin, db.Model):
     __table_args__ = (
         Index("ix_login_attempt_email_at", "municipality_id", "email", "at"),
         Index("ix_login_attempt_address_at", "municipality_id", "address", "at"),
-    )
-
-
-def users_query(municipality_id: int) -> Select[tuple[User]]:
-    """Select the users of a municipality with their org unit, ordered by name."""
-    return (
-        select(User)
-        .where(User.municipality_id == municipality_id)
-        .options(joinedload(User.org_unit))
-        .order_by(func.lower(User.name), User.id)
     )

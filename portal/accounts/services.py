@@ -7,13 +7,15 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, g
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal.accounts.models import LoginAttempt, Municipality, OrgUnit, OrgUnitKind, Role, User
+from portal.core import tenancy
 from portal.core.errors import Conflict, DomainError, NotFound, RateLimited
 from portal.core.models import utcnow
+from portal.core.transactions import keep_regardless
 from portal.extensions import db
 
 # A hash computed once per process, verified against when the e-mail is unknown, so that an
@@ -31,17 +33,19 @@ class InvalidCredentials(DomainError):
     status_code = 401
 
 
-def current_municipality() -> Municipality:
-    """Return the municipality of the current request, resolved once per request."""
-    municipality: Municipality | None = g.get("municipality")
+def municipality_for(slug: str) -> Municipality:
+    """Return the municipality named *slug*, the tenant a request, command or job works for."""
+    municipality = db.session.scalar(select(Municipality).where(Municipality.slug == slug))
     if municipality is None:
-        slug = current_app.config["TENANT"]
-        municipality = db.session.scalar(select(Municipality).where(Municipality.slug == slug))
-        if municipality is None:
-            raise NotFound(
-                f"The municipality {slug!r} does not exist; run `wandelwerk db upgrade`."
-            )
-        g.municipality = municipality
+        raise NotFound(f"The municipality {slug!r} does not exist; run `wandelwerk db upgrade`.")
+    return municipality
+
+
+def current_municipality() -> Municipality:
+    """Return the municipality of the current unit of work."""
+    municipality = db.session.get(Municipality, tenancy.tenant_id())
+    if municipality is None:
+        raise NotFound("The municipality of this unit of work does not exist.")
     return municipality
 
 
@@ -100,21 +104,16 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _recent_failures(municipality: Municipality, **where: str) -> int:
+def _recent_failures(**where: str) -> int:
     window = timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
     column, value = next(iter(where.items()))
     # Only failures since the last success count, so a user who signed in starts afresh.
     last_success = (
         select(func.max(LoginAttempt.at))
-        .where(
-            LoginAttempt.municipality_id == municipality.id,
-            getattr(LoginAttempt, column) == value,
-            LoginAttempt.succeeded.is_(True),
-        )
+        .where(getattr(LoginAttempt, column) == value, LoginAttempt.succeeded.is_(True))
         .scalar_subquery()
     )
     query = select(func.count(LoginAttempt.id)).where(
-        LoginAttempt.municipality_id == municipality.id,
         getattr(LoginAttempt, column) == value,
         LoginAttempt.succeeded.is_(False),
         LoginAttempt.at > utcnow() - window,
@@ -129,13 +128,11 @@ def authenticate(email: str, password: str, address: str) -> User:
     Raise `RateLimited` while the account or the address has too many recent failures, and
     `InvalidCredentials` otherwise when the e-mail, the password or the account is not valid.
     """
-    municipality = current_municipality()
     email = normalise_email(email)
     config = current_app.config
     if (
-        _recent_failures(municipality, email=email) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-        or _recent_failures(municipality, address=address)
-        >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+        _recent_failures(email=email) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+        or _recent_failures(address=address) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
     ):
         raise RateLimited(
             _(
@@ -143,14 +140,14 @@ def authenticate(email: str, password: str, address: str) -> User:
                 minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"],
             )
         )
-    user = db.session.scalar(
-        select(User).where(User.municipality_id == municipality.id, User.email == email)
-    )
+    user = db.session.scalar(select(User).where(User.email == email))
     valid = verify_password(user, password) and user is not None and user.active
-    db.session.add(
-        LoginAttempt(municipality_id=municipality.id, email=email, address=address, succeeded=valid)
-    )
-    db.session.flush()
+    # A failed attempt must be counted although the refused request writes nothing else.
+    attempt = LoginAttempt(email=email, address=address, succeeded=valid)
+    if valid:
+        db.session.add(attempt)
+    else:
+        keep_regardless(attempt)
     if not valid or user is None:
         raise InvalidCredentials(_("E-mail address or password is wrong."))
     user.last_login_at = utcnow()
@@ -190,7 +187,7 @@ class UserData:
 def get_user(user_id: int) -> User:
     """Return the user *user_id* of the current municipality."""
     user = db.session.get(User, user_id)
-    if user is None or user.municipality_id != current_municipality().id:
+    if user is None:
         raise NotFound(_("This user does not exist."))
     return user
 
@@ -198,15 +195,13 @@ def get_user(user_id: int) -> User:
 def get_org_unit(org_unit_id: int) -> OrgUnit:
     """Return the org unit *org_unit_id* of the current municipality."""
     unit = db.session.get(OrgUnit, org_unit_id)
-    if unit is None or unit.municipality_id != current_municipality().id:
+    if unit is None:
         raise NotFound(_("This org unit does not exist."))
     return unit
 
 
 def _check_unique_email(email: str, exclude_id: int | None = None) -> None:
-    query = select(User.id).where(
-        User.municipality_id == current_municipality().id, User.email == email
-    )
+    query = select(User.id).where(User.email == email)
     if exclude_id is not None:
         query = query.where(User.id != exclude_id)
     if db.session.scalar(query) is not None:
@@ -228,7 +223,6 @@ def create_user(data: UserData, password: str, *, must_change_password: bool = T
     _check_unique_email(email)
     check_password_rules(password, email=email, name=data.name)
     user = User(
-        municipality_id=current_municipality().id,
         password_hash=hash_password(password),
         must_change_password=must_change_password,
     )
@@ -265,10 +259,7 @@ class OrgUnitData:
 
 
 def _check_org_unit(unit: OrgUnit | None, data: OrgUnitData) -> OrgUnit | None:
-    municipality_id = current_municipality().id
-    query = select(OrgUnit.id).where(
-        OrgUnit.municipality_id == municipality_id, OrgUnit.code == data.code.strip()
-    )
+    query = select(OrgUnit.id).where(OrgUnit.code == data.code.strip())
     if unit is not None:
         query = query.where(OrgUnit.id != unit.id)
     if db.session.scalar(query) is not None:
@@ -286,7 +277,6 @@ def create_org_unit(data: OrgUnitData) -> OrgUnit:
     """Create an org unit below *data.parent_id* (or at the top)."""
     parent = _check_org_unit(None, data)
     unit = OrgUnit(
-        municipality_id=current_municipality().id,
         kind=data.kind,
         code=data.code.strip(),
         name=data.name.strip(),
@@ -308,11 +298,7 @@ def update_org_unit(unit: OrgUnit, data: OrgUnitData) -> None:
 
 def org_units_tree() -> list[tuple[int, OrgUnit]]:
     """Return the municipality's org units depth-first with their depth, for lists and choices."""
-    units = db.session.scalars(
-        select(OrgUnit)
-        .where(OrgUnit.municipality_id == current_municipality().id)
-        .order_by(OrgUnit.code)
-    ).all()
+    units = db.session.scalars(select(OrgUnit).order_by(OrgUnit.code)).all()
     children: dict[int | None, list[OrgUnit]] = {}
     for unit in units:
         children.setdefault(unit.parent_id, []).append(unit)

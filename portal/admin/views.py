@@ -7,9 +7,9 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.accounts import queries
 from portal.accounts import services as accounts
 from portal.accounts.models import OrgUnitKind, Role
-from portal.admin import services
 from portal.admin.forms import (
     NewUserForm,
     OrgUnitForm,
@@ -52,14 +52,14 @@ def users() -> ResponseReturnValue:
     role = args.get("role", "")
     active = args.get("active", "")
     org_unit = args.get("org_unit", "")
-    criteria = services.UserFilter(
+    criteria = queries.UserFilter(
         text=args.get("q", "").strip(),
         role=Role(role) if role in {r.value for r in Role} else None,
         org_unit_id=int(org_unit) if org_unit.isdigit() else None,
         without_org_unit=org_unit == "none",
         active={"yes": True, "no": False}.get(active),
     )
-    page = services.list_users(
+    page = queries.list_users(
         criteria, args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
     )
     return render_template(

@@ -1,14 +1,23 @@
-"""Side effects outside the database that must follow the fate of the request's transaction.
+"""How a unit of work ends, and the side effects that must follow its fate.
 
-An e-mail may only leave once the change it reports is committed; a file written for a row must
-go again when that row is rolled back. Services register such actions on the current session;
-they run when the outermost transaction commits or rolls back, and are forgotten otherwise.
+A unit of work is one request, one CLI command or one background job. It commits once at its end
+when it succeeded and rolls back otherwise; for a request, any answer of 400 or above is a failure,
+whoever produced it, so a refused request writes nothing.
+
+Three kinds of work depend on the outcome:
+
+* `on_commit`: an action that may only happen once the change is committed (enqueue an e-mail);
+* `on_rollback`: an action that undoes something outside the database (remove a stored file);
+* `keep_regardless`: a row that must be written whatever the outcome (a failed sign-in, the audit
+  of a refused attempt). It is the one explicit path for such writes: the row is written in a
+  transaction of its own after the unit of work has ended.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import event
@@ -19,6 +28,7 @@ from portal.extensions import db
 log = logging.getLogger(__name__)
 _ON_COMMIT = "wandelwerk_on_commit"
 _ON_ROLLBACK = "wandelwerk_on_rollback"
+_KEEP = "wandelwerk_keep_regardless"
 
 Action = Callable[[], None]
 
@@ -31,6 +41,54 @@ def on_commit(action: Action) -> None:
 def on_rollback(action: Action) -> None:
     """Run *action* if the current transaction is rolled back (not if it is committed)."""
     db.session.info.setdefault(_ON_ROLLBACK, []).append(action)
+
+
+def keep_regardless(row: Any) -> None:
+    """Write *row* in a transaction of its own once the unit of work ends, whatever its outcome.
+
+    Use it only for records of what was attempted (failed sign-ins, refused attempts), never for
+    the effect of a request: those must go with the request's transaction.
+    """
+    db.session.info.setdefault(_KEEP, []).append(row)
+
+
+def end(*, commit: bool) -> None:
+    """End the unit of work: commit or roll back, then write the rows kept regardless."""
+    session = db.session
+    if commit:
+        try:
+            session.commit()
+        except Exception:
+            session.rollback()
+            _write_kept(session)
+            raise
+    else:
+        session.rollback()
+    _write_kept(session)
+
+
+def _write_kept(session: Any) -> None:
+    rows = session.info.pop(_KEEP, [])
+    if not rows:
+        return
+    try:
+        session.add_all(rows)
+        session.commit()
+    except Exception:
+        session.rollback()
+        log.exception("Could not write the records kept regardless of the outcome")
+
+
+@contextmanager
+def unit_of_work() -> Iterator[None]:
+    """Run the block as one unit of work (a CLI command, a job): commit at its end, or roll
+    back if it raises."""
+    try:
+        yield
+    except BaseException:
+        end(commit=False)
+        raise
+    end(commit=True)
 
 
 def _run(actions: list[Action]) -> None:

@@ -1,8 +1,12 @@
-"""Safe redirect targets."""
+"""Safe redirect targets and links that leave the portal (in e-mails)."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
+
+from flask import current_app
+
+from portal.core.registry import Link
 
 
 def safe_next(target: str | None, fallback: str) -> str:
@@ -15,3 +19,18 @@ def safe_next(target: str | None, fallback: str) -> str:
     if "\\" in target:
         return fallback
     return target
+
+
+def external_url(link: Link) -> str:
+    """Return the absolute URL of *link* as users reach the portal (`PORTAL_URL`).
+
+    It needs no request, so that a mail job can link to a page.
+    """
+    base = urlsplit(current_app.config["PORTAL_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http"
+    )
+    args = dict(link.args)
+    anchor = args.pop("_anchor", None)
+    url = adapter.build(link.endpoint, args, force_external=True)
+    return f"{url}#{anchor}" if anchor else url

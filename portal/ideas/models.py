@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -10,7 +9,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -23,45 +21,30 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import OrgUnit, User
+from portal.core.enums import LabelledEnum, db_enum
 from portal.core.models import TenantMixin, TimestampMixin, UTCDateTime, utcnow
 from portal.extensions import db
 
 
-class IdeaState(enum.Enum):
+class IdeaState(LabelledEnum):
     """Where an idea stands; `portal.ideas.services.TRANSITIONS` says how it may move on."""
 
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    SCREENING = "screening"
-    ACCEPTED = "accepted"
-    MERGED = "merged"
-    DECLINED = "declined"
+    DRAFT = "draft", _l("Draft")
+    SUBMITTED = "submitted", _l("Submitted")
+    SCREENING = "screening", _l("In screening")
+    ACCEPTED = "accepted", _l("Accepted for a round")
+    MERGED = "merged", _l("Merged")
+    DECLINED = "declined", _l("Declined")
     #: The following three are reached through the rounds, board and projects modules.
-    SCORED = "scored"
-    DECIDED = "decided"
-    PROJECT = "project"
-
-    @property
-    def label(self) -> str:
-        return str(STATE_LABELS[self])
+    SCORED = "scored", _l("Scored")
+    DECIDED = "decided", _l("Decided")
+    PROJECT = "project", _l("Project")
 
     @property
     def badge(self) -> str:
         """Return the KERN badge variant that colours this state."""
         return STATE_BADGES.get(self, "info")
 
-
-STATE_LABELS = {
-    IdeaState.DRAFT: _l("Draft"),
-    IdeaState.SUBMITTED: _l("Submitted"),
-    IdeaState.SCREENING: _l("In screening"),
-    IdeaState.ACCEPTED: _l("Accepted for a round"),
-    IdeaState.MERGED: _l("Merged"),
-    IdeaState.DECLINED: _l("Declined"),
-    IdeaState.SCORED: _l("Scored"),
-    IdeaState.DECIDED: _l("Decided"),
-    IdeaState.PROJECT: _l("Project"),
-}
 
 STATE_BADGES = {
     IdeaState.ACCEPTED: "success",
@@ -73,8 +56,21 @@ STATE_BADGES = {
 }
 
 
-def _state_enum(name: str) -> Enum:
-    return Enum(IdeaState, name=name, values_callable=lambda e: [m.value for m in e])
+#: States in which colleagues may support and comment.
+OPEN_STATES = frozenset(
+    {
+        IdeaState.SUBMITTED,
+        IdeaState.SCREENING,
+        IdeaState.ACCEPTED,
+        IdeaState.SCORED,
+        IdeaState.DECIDED,
+        IdeaState.PROJECT,
+    }
+)
+#: States the moderators' screening queue shows.
+QUEUE_STATES = (IdeaState.SUBMITTED, IdeaState.SCREENING)
+#: State changes everybody hears of in the newsfeed, whatever fields they follow.
+HEADLINE_STATES = (IdeaState.ACCEPTED, IdeaState.DECIDED, IdeaState.PROJECT)
 
 
 idea_org_unit = Table(
@@ -144,7 +140,9 @@ class Idea(TenantMixin, TimestampMixin, db.Model):
     author_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="RESTRICT"), index=True
     )
-    state: Mapped[IdeaState] = mapped_column(_state_enum("idea_state"), default=IdeaState.DRAFT)
+    state: Mapped[IdeaState] = mapped_column(
+        db_enum(IdeaState, "idea_state"), default=IdeaState.DRAFT
+    )
     title: Mapped[str] = mapped_column(String(200))
     #: "Was ist das Problem?" – Markdown.
     problem: Mapped[str] = mapped_column(Text)
@@ -232,8 +230,8 @@ class IdeaEvent(TenantMixin, db.Model):
     )
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: None when the idea was created.
-    from_state: Mapped[IdeaState | None] = mapped_column(_state_enum("idea_state"))
-    to_state: Mapped[IdeaState] = mapped_column(_state_enum("idea_state"))
+    from_state: Mapped[IdeaState | None] = mapped_column(db_enum(IdeaState, "idea_state"))
+    to_state: Mapped[IdeaState] = mapped_column(db_enum(IdeaState, "idea_state"))
     reason: Mapped[str] = mapped_column(Text, default="")
 
     actor: Mapped[User | None] = relationship()

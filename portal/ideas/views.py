@@ -24,7 +24,7 @@ from portal.accounts.services import org_units_tree
 from portal.core.access import allow
 from portal.core.errors import DomainError
 from portal.core.forms import ActionForm
-from portal.ideas import services
+from portal.ideas import queries
 from portal.ideas.forms import (
     AttachmentForm,
     CommentForm,
@@ -35,6 +35,21 @@ from portal.ideas.forms import (
     TransitionForm,
 )
 from portal.ideas.models import Idea, IdeaState
+from portal.ideas.services import (
+    access,
+    attachments,
+    authoring,
+    discussion,
+    feed,
+    lifecycle,
+    page,
+    search,
+)
+from portal.ideas.services.fields import (
+    fields_of_action,
+    get_field_of_action,
+    save_field_of_action,
+)
 
 bp = Blueprint("ideas", __name__, template_folder="templates")
 
@@ -63,15 +78,15 @@ def _enum_arg(enum: Any, name: str, default: Any = None) -> Any:
 @bp.route("/")
 @allow(*READERS)
 def index() -> ResponseReturnValue:
-    criteria = services.IdeaFilter(
+    criteria = queries.IdeaFilter(
         text=request.args.get("q", "").strip()[:200],
         state=_enum_arg(IdeaState, "state"),
         field_of_action_id=_int_arg("field"),
         org_unit_id=_int_arg("org_unit"),
         tag=request.args.get("tag", "").strip().lower()[:60],
-        sort=_enum_arg(services.Sort, "sort", services.Sort.NEWEST),
+        sort=_enum_arg(queries.Sort, "sort", queries.Sort.NEWEST),
     )
-    page = services.list_ideas(
+    found = queries.list_ideas(
         criteria,
         _per_page(),
         after=request.args.get("after", ""),
@@ -79,13 +94,14 @@ def index() -> ResponseReturnValue:
     )
     return render_template(
         "ideas/index.html",
-        page=page,
+        page=found,
         criteria=criteria,
+        may_write=current_user.has_role(Role.EMPLOYEE),
         options={
             "state": [(s.value, s.label) for s in IdeaState if s is not IdeaState.DRAFT],
-            "field": [(f.id, f.name) for f in services.fields_of_action()],
+            "field": [(f.id, f.name) for f in fields_of_action()],
             "org_unit": _org_unit_choices(),
-            "sort": [(s.value, s.label) for s in services.Sort],
+            "sort": queries.Sort.choices(),
         },
     )
 
@@ -94,15 +110,15 @@ def index() -> ResponseReturnValue:
 @allow(Role.EMPLOYEE)
 def mine() -> ResponseReturnValue:
     follow = FollowForm()
-    follow.field_ids.choices = [(f.id, f.name) for f in services.fields_of_action()]
+    follow.field_ids.choices = [(f.id, f.name) for f in fields_of_action()]
     if follow.validate_on_submit():
-        services.follow_fields(current_user, follow.field_ids.data or [])
+        feed.follow_fields(current_user, follow.field_ids.data or [])
         flash(_("Your newsfeed now follows the chosen fields of action."), "success")
         return redirect(url_for("ideas.mine"))
     if request.method == "GET":
-        follow.field_ids.data = sorted(services.followed_field_ids(current_user))
-    page = services.my_ideas(current_user, _page_number(), _per_page())
-    return render_template("ideas/mine.html", page=page, follow=follow)
+        follow.field_ids.data = sorted(feed.followed_field_ids(current_user))
+    found = queries.my_ideas(current_user, _page_number(), _per_page())
+    return render_template("ideas/mine.html", page=found, follow=follow)
 
 
 def _org_unit_choices() -> list[tuple[int, str]]:
@@ -110,17 +126,17 @@ def _org_unit_choices() -> list[tuple[int, str]]:
 
 
 def _prepare(form: IdeaForm, idea: Idea | None = None) -> None:
-    fields = services.fields_of_action(only_active=True)
+    offered = fields_of_action(only_active=True)
     if idea is not None and idea.field_of_action and not idea.field_of_action.active:
-        fields.append(idea.field_of_action)
-    form.set_choices([(f.id, f.name) for f in fields], _org_unit_choices())
+        offered.append(idea.field_of_action)
+    form.set_choices([(f.id, f.name) for f in offered], _org_unit_choices())
     if idea is not None and request.method == "GET":
         form.org_unit_ids.data = [unit.id for unit in idea.org_units]
         form.tags.data = ", ".join(tag.name for tag in idea.tags)
 
 
-def _idea_data(form: IdeaForm) -> services.IdeaData:
-    return services.IdeaData(
+def _idea_data(form: IdeaForm) -> authoring.IdeaData:
+    return authoring.IdeaData(
         title=form.title.data or "",
         problem=form.problem.data or "",
         proposal=form.proposal.data or "",
@@ -128,7 +144,7 @@ def _idea_data(form: IdeaForm) -> services.IdeaData:
         benefit_staff=form.benefit_staff.data or "",
         field_of_action_id=form.field_of_action_id.data,
         org_unit_ids=frozenset(form.org_unit_ids.data or []),
-        tags=services.parse_tags(form.tags.data or ""),
+        tags=authoring.parse_tags(form.tags.data or ""),
         effort_days=form.effort_days.data,
         cost_euros=form.cost_euros.data,
         author_public=bool(form.author_public.data),
@@ -149,9 +165,9 @@ def _idea_form(idea: Idea | None) -> ResponseReturnValue:
         submit = request.form.get("action") == "submit"
         try:
             if idea is None:
-                idea = services.create_idea(_idea_data(form), current_user, submit=submit)
+                idea = authoring.create_idea(_idea_data(form), current_user, submit=submit)
             else:
-                services.update_idea(idea, _idea_data(form), current_user, submit=submit)
+                authoring.update_idea(idea, _idea_data(form), current_user, submit=submit)
         except DomainError as error:
             flash(error.message, "danger")
         else:
@@ -170,7 +186,7 @@ def new() -> ResponseReturnValue:
 @bp.route("/<int:idea_id>/edit", methods=["GET", "POST"])
 @allow(*READERS)
 def edit(idea_id: int) -> ResponseReturnValue:
-    return _idea_form(services.get_idea(idea_id, current_user))
+    return _idea_form(access.get_idea(idea_id, current_user))
 
 
 def _render_detail(idea: Idea, status: int = 200, **forms: Any) -> ResponseReturnValue:
@@ -178,22 +194,11 @@ def _render_detail(idea: Idea, status: int = 200, **forms: Any) -> ResponseRetur
     forms.setdefault("attachment_form", AttachmentForm())
     forms.setdefault("transition_form", TransitionForm())
     forms.setdefault("merge_form", MergeForm())
-    user = current_user
     return render_template(
         "ideas/detail.html",
+        page=page.idea_page(idea, current_user),
         idea=idea,
-        events=services.idea_events(idea),
-        threads=services.comment_threads(idea),
-        threads_shown=services.THREADS_SHOWN,
-        attachments=services.idea_attachments(idea),
-        merged=services.merged_ideas(idea),
-        supported=services.supports(idea, user),
-        may_support=idea.state in services.OPEN_STATES and idea.author_id != user.id,
-        may_edit=services.may_edit(idea, user),
-        may_attach=services.may_attach(idea, user),
-        may_merge=services.is_moderator(user) and idea.state in services.QUEUE_STATES,
-        transitions=services.available_transitions(idea, user),
-        open_states=services.OPEN_STATES,
+        threads_shown=discussion.THREADS_SHOWN,
         action_form=ActionForm(),
         **forms,
     ), status
@@ -202,19 +207,19 @@ def _render_detail(idea: Idea, status: int = 200, **forms: Any) -> ResponseRetur
 @bp.route("/<int:idea_id>")
 @allow(*READERS)
 def detail(idea_id: int) -> ResponseReturnValue:
-    return _render_detail(services.get_idea(idea_id, current_user))
+    return _render_detail(access.get_idea(idea_id, current_user))
 
 
 @bp.route("/<int:idea_id>/state", methods=["POST"])
 @allow(*READERS)
 def change_state(idea_id: int) -> ResponseReturnValue:
-    idea = services.get_idea(idea_id, current_user)
+    idea = access.get_idea(idea_id, current_user)
     form = TransitionForm()
     target = form.target.data if form.validate_on_submit() else None
     if target not in {state.value for state in IdeaState}:
         return _render_detail(idea, 422, transition_form=form)
     try:
-        services.change_state(idea, IdeaState(target), current_user, form.reason.data or "")
+        lifecycle.change_state(idea, IdeaState(target), current_user, form.reason.data or "")
     except DomainError as error:
         if error.status_code != 400:
             raise
@@ -227,21 +232,21 @@ def change_state(idea_id: int) -> ResponseReturnValue:
 @bp.route("/<int:idea_id>/delete", methods=["POST"])
 @allow(Role.EMPLOYEE)
 def delete(idea_id: int) -> ResponseReturnValue:
-    idea = services.get_idea(idea_id, current_user)
+    idea = access.get_idea(idea_id, current_user)
     if ActionForm().validate_on_submit():
-        services.delete_draft(idea, current_user)
+        authoring.delete_draft(idea, current_user)
         flash(_("Your draft has been deleted."), "success")
     return redirect(url_for("ideas.mine"))
 
 
 def _toggle_support(idea_id: int, *, give: bool) -> ResponseReturnValue:
-    idea = services.get_idea(idea_id, current_user)
+    idea = access.get_idea(idea_id, current_user)
     if ActionForm().validate_on_submit():
         if give:
-            services.support(idea, current_user)
+            discussion.support(idea, current_user)
             flash(_("Thank you for your support."), "success")
         else:
-            services.withdraw_support(idea, current_user)
+            discussion.withdraw_support(idea, current_user)
             flash(_("Your support has been withdrawn."), "success")
     return redirect(url_for("ideas.detail", idea_id=idea.id))
 
@@ -261,12 +266,12 @@ def withdraw(idea_id: int) -> ResponseReturnValue:
 @bp.route("/<int:idea_id>/comments", methods=["POST"])
 @allow(*READERS)
 def comment(idea_id: int) -> ResponseReturnValue:
-    idea = services.get_idea(idea_id, current_user)
+    idea = access.get_idea(idea_id, current_user)
     form = CommentForm()
     if not form.validate_on_submit():
         return _render_detail(idea, 422, comment_form=form)
     parent = form.parent_id.data or ""
-    created = services.add_comment(
+    created = discussion.add_comment(
         idea, current_user, form.body.data or "", int(parent) if parent.isdigit() else None
     )
     flash(_("Your comment has been published."), "success")
@@ -276,16 +281,16 @@ def comment(idea_id: int) -> ResponseReturnValue:
 @bp.route("/<int:idea_id>/attachments", methods=["POST"])
 @allow(*READERS)
 def attach(idea_id: int) -> ResponseReturnValue:
-    idea = services.get_idea(idea_id, current_user)
+    idea = access.get_idea(idea_id, current_user)
     form = AttachmentForm()
     if not form.validate_on_submit():
         return _render_detail(idea, 422, attachment_form=form)
     upload = form.file.data
     try:
-        attachment = services.add_attachment(
+        attachment = attachments.add_attachment(
             idea, current_user, upload.stream, upload.filename or ""
         )
-    except services.UploadRefused as error:
+    except attachments.UploadRefused as error:
         form.file.errors = [error.message]
         return _render_detail(idea, 422, attachment_form=form)
     flash(_("The file %(name)s has been attached.", name=attachment.filename), "success")
@@ -295,8 +300,8 @@ def attach(idea_id: int) -> ResponseReturnValue:
 @bp.route("/<int:idea_id>/attachments/<int:attachment_id>")
 @allow(*READERS)
 def download(idea_id: int, attachment_id: int) -> ResponseReturnValue:
-    idea = services.get_idea(idea_id, current_user)
-    attachment, path = services.get_attachment(idea, attachment_id)
+    idea = access.get_idea(idea_id, current_user)
+    attachment, path = attachments.get_attachment(idea, attachment_id)
     response = send_file(
         path,
         mimetype=attachment.content_type,
@@ -313,13 +318,13 @@ def download(idea_id: int, attachment_id: int) -> ResponseReturnValue:
 @bp.route("/<int:idea_id>/merge", methods=["POST"])
 @allow(Role.MODERATOR)
 def merge(idea_id: int) -> ResponseReturnValue:
-    idea = services.get_idea(idea_id, current_user)
+    idea = access.get_idea(idea_id, current_user)
     form = MergeForm()
     if not form.validate_on_submit():
         return _render_detail(idea, 422, merge_form=form)
     try:
-        keep = services.get_idea(form.keep_id.data or 0, current_user)
-        services.merge(idea, keep, current_user, form.reason.data or "")
+        keep = access.get_idea(form.keep_id.data or 0, current_user)
+        lifecycle.merge(idea, keep, current_user, form.reason.data or "")
     except DomainError as error:
         form.keep_id.errors = [error.message]
         return _render_detail(idea, 422, merge_form=form)
@@ -330,7 +335,7 @@ def merge(idea_id: int) -> ResponseReturnValue:
 @bp.route("/similar")
 @allow(*READERS)
 def similar() -> ResponseReturnValue:
-    ideas = services.similar_ideas(request.args.get("title", "")[:200], _int_arg("exclude"))
+    ideas = search.similar_ideas(request.args.get("title", "")[:200], _int_arg("exclude"))
     return jsonify(
         [
             {
@@ -347,8 +352,8 @@ def similar() -> ResponseReturnValue:
 @bp.route("/screening")
 @allow(Role.MODERATOR)
 def screening() -> ResponseReturnValue:
-    page = services.screening_queue(_page_number(), _per_page())
-    return render_template("ideas/screening.html", page=page)
+    found = queries.screening_queue(_page_number(), _per_page())
+    return render_template("ideas/screening.html", page=found)
 
 
 @bp.route("/fields", methods=["GET", "POST"])
@@ -360,14 +365,14 @@ def fields() -> ResponseReturnValue:
 @bp.route("/fields/<int:field_id>", methods=["GET", "POST"])
 @allow(Role.MODERATOR)
 def field_edit(field_id: int) -> ResponseReturnValue:
-    return _field_form(services.get_field_of_action(field_id))
+    return _field_form(get_field_of_action(field_id))
 
 
 def _field_form(found: Any) -> ResponseReturnValue:
     form = FieldOfActionForm(obj=found)
     if form.validate_on_submit():
         try:
-            saved = services.save_field_of_action(
+            saved = save_field_of_action(
                 found, form.name.data or "", form.description.data or "", bool(form.active.data)
             )
         except DomainError as error:
@@ -377,5 +382,5 @@ def _field_form(found: Any) -> ResponseReturnValue:
             return redirect(url_for("ideas.fields"))
     status = 422 if request.method == "POST" else 200
     return render_template(
-        "ideas/fields.html", form=form, found=found, fields=services.fields_of_action()
+        "ideas/fields.html", form=form, found=found, fields=fields_of_action()
     ), status

@@ -1,1 +1,26 @@
-"""Notifications: an in-app list and e-mails, immediately or as a daily digest."""
+"""Notifications: in the portal, by e-mail at once or as a daily digest."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from portal.core.jobs import register_jobs
+from portal.core.registry import NavItem, add_messages, add_navigation
+
+
+def init_app(app: Flask) -> None:
+    """Serve the notification pages and list them in the navigation."""
+    from portal.notifications import services
+    from portal.notifications.views import bp
+
+    app.register_blueprint(bp, url_prefix="/notifications")
+    add_navigation(
+        app, NavItem("notifications.index", _l("Notifications"), ("notifications.",), 80)
+    )
+    register_jobs(
+        app,
+        [services.send_notification_mail, services.send_digest, services.start_digests_everywhere],
+    )
+    # Notifications written before they were composed on reading keep their text.
+    add_messages(app, {"notification.text": lambda params: str(params["text"])})

@@ -1,30 +1,34 @@
-"""Notify users in the portal and by e-mail: immediately after the commit, or as a daily digest.
+"""Notify users in the portal and by e-mail: at once through a job, or as a daily digest.
 
-Other modules call `notify()`; the e-mails of those who want them at once are sent only after
-the request's transaction committed, so a rolled-back change never sends mail.
+Other modules call `notify()` with the kind of event, its parameters and the page it leads to;
+they teach the portal how each kind reads with `portal.core.registry.add_messages`. E-mails leave
+through jobs that are enqueued only after the change committed, so a rolled-back change never
+sends mail, and a failed send is retried.
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
-from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 
 from portal.accounts.models import User
-from portal.accounts.services import current_municipality
 from portal.core.errors import NotFound
+from portal.core.jobs import enqueue, job, periodic
 from portal.core.models import utcnow
 from portal.core.pagination import Page, paginate
-from portal.core.transactions import on_commit
+from portal.core.registry import Link, registry
+from portal.core.urls import external_url
 from portal.extensions import db
 from portal.notifications.models import (
     DEFAULT_EMAIL_MODE,
@@ -74,75 +78,102 @@ def set_email_mode(user: User, mode: EmailMode) -> None:
     """Remember how *user* wants e-mails about notifications."""
     preference = db.session.get(NotificationPreference, user.id)
     if preference is None:
-        preference = NotificationPreference(
-            municipality_id=user.municipality_id, user_id=user.id, email_mode=mode
-        )
+        preference = NotificationPreference(user_id=user.id, email_mode=mode)
         db.session.add(preference)
     preference.email_mode = mode
     db.session.flush()
 
 
 def notify(
-    recipients: Iterable[User], kind: str, message: Callable[[], str], url: str
+    recipients: Iterable[User],
+    kind: str,
+    params: Mapping[str, Any],
+    target: Link,
+    *,
+    at: datetime | None = None,
 ) -> list[Notification]:
-    """Notify each of *recipients* once, with *message()* rendered in the recipient's language.
+    """Notify each active one of *recipients* once of an event of *kind* (that happened at *at*,
+    default now) and leads to *target*.
 
-    *url* is a path on this site. Recipients who want e-mails immediately get one after commit.
+    *params* are the plain values the text names; the text is written when it is read, in the
+    reader's language. Recipients who want e-mails at once get one from a job after commit.
     """
     unique = {user.id: user for user in recipients if user.active}
     if not unique:
         return []
-    modes: dict[int, EmailMode] = dict(
-        db.session.execute(  # type: ignore[arg-type]
+    modes = dict(
+        db.session.execute(
             select(NotificationPreference.user_id, NotificationPreference.email_mode).where(
                 NotificationPreference.user_id.in_(unique)
             )
         ).all()
     )
-    created = []
-    for user in unique.values():
-        with force_locale(user.locale):
-            text = message()
-            subject = _("Wandelwerk: %(message)s", message=text)
-        notification = Notification(
-            municipality_id=user.municipality_id, user_id=user.id, kind=kind, message=text, url=url
+    created = [
+        Notification(
+            user_id=user.id,
+            kind=kind,
+            params=dict(params),
+            target_endpoint=target.endpoint,
+            target_args=dict(target.args),
+            created_at=at or utcnow(),
         )
-        db.session.add(notification)
-        created.append(notification)
-        if modes.get(user.id, DEFAULT_EMAIL_MODE) is EmailMode.IMMEDIATELY:
-            mail = Mail(user.email, subject, _mail_body(user, [text], url))
-            on_commit(partial(_send, notification, mail))
+        for user in unique.values()
+    ]
+    db.session.add_all(created)
     db.session.flush()
+    for notification in created:
+        if modes.get(notification.user_id, DEFAULT_EMAIL_MODE) is EmailMode.IMMEDIATELY:
+            enqueue(send_notification_mail, notification.id)
     return created
 
 
-def _mail_body(user: User, lines: list[str], url: str | None = None) -> str:
-    base = current_app.config["PORTAL_URL"].rstrip("/")
-    with force_locale(user.locale):
-        parts = [_("Hello %(name)s,", name=user.name), ""]
-        parts += [f"* {line}" for line in lines]
-        parts += ["", _("Open the portal: %(url)s", url=base + (url or "/notifications/"))]
-        parts += ["", _("You can change which e-mails you get under Notifications.")]
+def message_of(notification: Notification) -> str:
+    """Return the text of *notification* in the current language."""
+    render = registry().messages.get(notification.kind)
+    if render is None:
+        # A module that is no longer installed wrote it; the link still leads somewhere.
+        return _("Something changed that concerns you.")
+    return render(notification.params)
+
+
+def target_of(notification: Notification) -> Link:
+    """Return the page *notification* leads to."""
+    return Link(notification.target_endpoint, notification.target_args)
+
+
+def _mail_body(user: User, lines: list[str], link: Link) -> str:
+    parts = [_("Hello %(name)s,", name=user.name), ""]
+    parts += [f"* {line}" for line in lines]
+    parts += ["", _("Open the portal: %(url)s", url=external_url(link))]
+    parts += ["", _("You can change which e-mails you get under Notifications.")]
     return "\n".join(parts)
 
 
-def _send(notification: Notification, mail: Mail) -> None:
-    try:
-        send_mail(mail)
-    except (OSError, smtplib.SMTPException):
-        # The change is committed already and the notification is in the portal; a lost
-        # e-mail must not turn the user's request into an error.
-        log.exception("Could not send notification %s to %s", notification.id, mail.to)
+@job(retries=5, retry_delay=300)
+def send_notification_mail(notification_id: int) -> None:
+    """Mail one notification to its recipient, unless it went out or was read meanwhile."""
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.emailed_at or notification.read_at:
+        return
+    user = db.session.get(User, notification.user_id)
+    if user is None or not user.active:
+        return
+    with force_locale(user.locale):
+        text = message_of(notification)
+        mail = Mail(
+            user.email,
+            _("Wandelwerk: %(message)s", message=text),
+            _mail_body(user, [text], target_of(notification)),
+        )
+    send_mail(mail)
+    notification.emailed_at = utcnow()
 
 
 def list_notifications(user: User, page: int, per_page: int) -> Page[Notification]:
     """Return one page of *user*'s notifications, newest first."""
     query = (
         select(Notification)
-        .where(
-            Notification.municipality_id == current_municipality().id,
-            Notification.user_id == user.id,
-        )
+        .where(Notification.user_id == user.id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
     return paginate(query, page, per_page)
@@ -163,11 +194,7 @@ def unread_count(user: User) -> int:
 def open_notification(user: User, notification_id: int) -> Notification:
     """Mark *user*'s notification read and return it."""
     notification = db.session.get(Notification, notification_id)
-    if (
-        notification is None
-        or notification.user_id != user.id
-        or notification.municipality_id != current_municipality().id
-    ):
+    if notification is None or notification.user_id != user.id:
         raise NotFound(_("This notification does not exist."))
     if notification.read_at is None:
         notification.read_at = utcnow()
@@ -183,47 +210,77 @@ def mark_all_read(user: User) -> None:
     )
 
 
-def send_digests() -> int:
-    """Send each daily-digest user one e-mail with their notifications not yet mailed.
+#: Notifications older than this are left out of digests, so that a digest that did not go out
+#: for a while does not flood inboxes.
+DIGEST_MAX_AGE = timedelta(days=7)
 
-    Return how many e-mails were sent. Notifications older than a week are marked as mailed
-    without sending, so a digest that was not run for a while does not flood inboxes.
-    """
-    now = utcnow()
-    municipality_id = current_municipality().id
+
+def _due_for_digest() -> ColumnElement[bool]:
+    """Select the notifications a digest should still carry."""
     mode = NotificationPreference.email_mode
-    # Users without a preference row get the default, which is the digest.
-    wants_digest = or_(mode == EmailMode.DAILY, mode.is_(None))
-    rows = db.session.execute(
+    return and_(
+        Notification.emailed_at.is_(None),
+        Notification.read_at.is_(None),
+        Notification.created_at > utcnow() - DIGEST_MAX_AGE,
+        User.active.is_(True),
+        # Users without a preference row get the default, which is the digest.
+        or_(mode == EmailMode.DAILY, mode.is_(None)),
+    )
+
+
+def _digest_rows() -> Select[tuple[Notification, User]]:
+    return (
         select(Notification, User)
         .join(User, User.id == Notification.user_id)
         .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
-        .where(
-            Notification.municipality_id == municipality_id,
-            Notification.emailed_at.is_(None),
-            Notification.read_at.is_(None),
-            Notification.created_at > now - timedelta(days=7),
-            User.active.is_(True),
-            wants_digest,
-        )
-        .order_by(User.id, Notification.created_at)
-    ).all()
-    by_user: dict[int, tuple[User, list[Notification]]] = {}
-    for notification, user in rows:
-        by_user.setdefault(user.id, (user, []))[1].append(notification)
-    for user, notifications in by_user.values():
-        with force_locale(user.locale):
-            subject = _("Wandelwerk: your daily summary (%(count)d)", count=len(notifications))
-        send_mail(Mail(user.email, subject, _mail_body(user, [n.message for n in notifications])))
-        for notification in notifications:
-            notification.emailed_at = now
-    db.session.execute(
-        update(Notification)
-        .where(
-            Notification.municipality_id == municipality_id,
-            Notification.emailed_at.is_(None),
-            Notification.created_at <= now,
-        )
-        .values(emailed_at=now)
+        .where(_due_for_digest())
     )
-    return len(by_user)
+
+
+def start_digests() -> int:
+    """Enqueue a digest for each user of the current municipality who has one due; return how
+    many. Each goes out in a job of its own, so a failure sends nobody a second copy."""
+    recipients = db.session.scalars(
+        _digest_rows().with_only_columns(Notification.user_id).distinct()
+    ).all()
+    for user_id in recipients:
+        enqueue(send_digest, user_id)
+    return len(recipients)
+
+
+@periodic(minute="5")
+def start_digests_everywhere() -> None:
+    """Enqueue the due digests of every municipality at the digest hour of its time zone."""
+    config = current_app.config
+    local = datetime.now(ZoneInfo(config["BABEL_DEFAULT_TIMEZONE"]))
+    if local.hour != config["DIGEST_HOUR"]:
+        return
+    due = db.session.execute(
+        _digest_rows()
+        .with_only_columns(Notification.municipality_id, Notification.user_id)
+        .distinct()
+    )
+    for municipality_id, user_id in due:
+        enqueue(send_digest, user_id, tenant=municipality_id)
+
+
+@job(retries=5, retry_delay=300)
+def send_digest(user_id: int) -> None:
+    """Mail *user_id* one summary of their due notifications and mark them as mailed."""
+    rows = db.session.execute(
+        _digest_rows().where(User.id == user_id).order_by(Notification.created_at)
+    ).all()
+    if not rows:
+        return
+    user = rows[0][1]
+    notifications = [notification for notification, _user in rows]
+    with force_locale(user.locale):
+        mail = Mail(
+            user.email,
+            _("Wandelwerk: your daily summary (%(count)d)", count=len(notifications)),
+            _mail_body(user, [message_of(n) for n in notifications], Link("notifications.index")),
+        )
+    send_mail(mail)
+    now = utcnow()
+    for notification in notifications:
+        notification.emailed_at = now

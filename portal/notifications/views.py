@@ -6,10 +6,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.routing import BuildError
 
 from portal.core.access import SIGNED_IN, allow
 from portal.core.forms import ActionForm
-from portal.core.urls import safe_next
+from portal.core.templating import link_url
 from portal.notifications import services
 from portal.notifications.forms import EmailModeForm
 from portal.notifications.models import EmailMode
@@ -26,7 +27,11 @@ def index() -> ResponseReturnValue:
         current_user, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
     )
     return render_template(
-        "notifications/index.html", page=page, form=form, action_form=ActionForm()
+        "notifications/index.html",
+        page=page,
+        messages={n.id: services.message_of(n) for n in page.items},
+        form=form,
+        action_form=ActionForm(),
     )
 
 
@@ -49,7 +54,12 @@ def open_one(notification_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         return redirect(url_for("notifications.index"))
     notification = services.open_notification(current_user, notification_id)
-    return redirect(safe_next(notification.url, url_for("notifications.index")))
+    try:
+        target = link_url(services.target_of(notification))
+    except BuildError:
+        # The page it led to is gone (a module was removed); the list is the next best place.
+        target = url_for("notifications.index")
+    return redirect(target)
 
 
 @bp.route("/read", methods=["POST"])

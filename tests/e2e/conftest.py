@@ -13,6 +13,9 @@ from werkzeug.serving import make_server
 
 from config import TestingConfig
 from portal import create_app
+from portal.accounts.services import municipality_for
+from portal.core.tenancy import set_tenant
+from portal.core.transactions import unit_of_work
 from portal.demo import load_demo
 from portal.extensions import db
 
@@ -31,7 +34,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     with app.app_context():
         upgrade()
-        with db.session.begin():
+        set_tenant(municipality_for(app.config["TENANT"]).id)
+        with unit_of_work():
             load_demo()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -7,8 +7,8 @@ import pytest
 
 from portal.accounts.models import Role
 from portal.core.markdown import render_markdown
-from portal.ideas import services
-from portal.ideas.services import UploadRefused
+from portal.ideas.services import attachments
+from portal.ideas.services.attachments import UploadRefused
 from tests import factories
 from tests.conftest import csrf_token
 
@@ -66,11 +66,11 @@ def _office_document() -> bytes:
         (_office_document(), "Entwurf.docx", "Entwurf.docx"),
     ],
 )
-def test_accepted_files_are_named_by_their_detected_type(app, content, filename, stored_as):
+def test_accepted_files_are_named_by_their_detected_type(app, db, content, filename, stored_as):
     idea = factories.idea()
-    attachment = services.add_attachment(idea, idea.author, io.BytesIO(content), filename)
+    attachment = attachments.add_attachment(idea, idea.author, io.BytesIO(content), filename)
     assert attachment.filename == stored_as
-    stored = services.get_attachment(idea, attachment.id)[1]
+    stored = attachments.get_attachment(idea, attachment.id)[1]
     assert stored.parent == app.config["UPLOAD_PATH"]
     assert stored.name == attachment.storage_name
     assert filename not in stored.name
@@ -78,8 +78,8 @@ def test_accepted_files_are_named_by_their_detected_type(app, content, filename,
 
 def test_a_rolled_back_upload_leaves_no_file_behind(db):
     idea = factories.idea()
-    attachment = services.add_attachment(idea, idea.author, io.BytesIO(PDF), "Konzept.pdf")
-    stored = services.get_attachment(idea, attachment.id)[1]
+    attachment = attachments.add_attachment(idea, idea.author, io.BytesIO(PDF), "Konzept.pdf")
+    stored = attachments.get_attachment(idea, attachment.id)[1]
     assert stored.is_file()
     db.session.rollback()
     assert not stored.exists()
@@ -87,8 +87,8 @@ def test_a_rolled_back_upload_leaves_no_file_behind(db):
 
 def test_a_committed_upload_keeps_its_file(db):
     idea = factories.idea()
-    attachment = services.add_attachment(idea, idea.author, io.BytesIO(PDF), "Konzept.pdf")
-    stored = services.get_attachment(idea, attachment.id)[1]
+    attachment = attachments.add_attachment(idea, idea.author, io.BytesIO(PDF), "Konzept.pdf")
+    stored = attachments.get_attachment(idea, attachment.id)[1]
     db.session.commit()
     assert stored.is_file()
 
@@ -102,21 +102,21 @@ def test_a_committed_upload_keeps_its_file(db):
         b"",
     ],
 )
-def test_disguised_or_empty_files_are_refused(content):
+def test_disguised_or_empty_files_are_refused(db, content):
     idea = factories.idea()
     with pytest.raises(UploadRefused):
-        services.add_attachment(idea, idea.author, io.BytesIO(content), "Konzept.pdf")
+        attachments.add_attachment(idea, idea.author, io.BytesIO(content), "Konzept.pdf")
 
 
-def test_size_limit_is_enforced(app):
+def test_size_limit_is_enforced(app, db):
     idea = factories.idea()
     app.config["UPLOAD_MAX_BYTES"], limit = 500_000, app.config["UPLOAD_MAX_BYTES"]
     try:
         too_large = PDF + b" " * 500_000
         with pytest.raises(UploadRefused, match="0,5 MB"):
-            services.add_attachment(idea, idea.author, io.BytesIO(too_large), "a.pdf")
+            attachments.add_attachment(idea, idea.author, io.BytesIO(too_large), "a.pdf")
         just_right = too_large[:500_000]
-        assert services.add_attachment(idea, idea.author, io.BytesIO(just_right), "a.pdf").size
+        assert attachments.add_attachment(idea, idea.author, io.BytesIO(just_right), "a.pdf").size
     finally:
         app.config["UPLOAD_MAX_BYTES"] = limit
 
@@ -131,7 +131,7 @@ def test_upload_and_download_through_the_pages(client, login_as):
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
-    attachment = services.idea_attachments(idea)[0]
+    attachment = attachments.idea_attachments(idea)[0]
     response = client.get(f"/ideas/{idea.id}/attachments/{attachment.id}")
     assert response.status_code == 200
     assert response.data == PDF
@@ -153,12 +153,12 @@ def test_refused_upload_says_why_on_the_page(client, login_as):
         content_type="multipart/form-data",
     )
     assert response.status_code == 422
-    assert services.idea_attachments(idea) == []
+    assert attachments.idea_attachments(idea) == []
 
 
 def test_attachments_of_a_draft_are_served_only_to_its_author(client, login_as):
     draft = factories.idea(submit=False)
-    attachment = services.add_attachment(draft, draft.author, io.BytesIO(PDF), "a.pdf")
+    attachment = attachments.add_attachment(draft, draft.author, io.BytesIO(PDF), "a.pdf")
     login_as(Role.EMPLOYEE)
     assert client.get(f"/ideas/{draft.id}/attachments/{attachment.id}").status_code == 404
     other = factories.idea()

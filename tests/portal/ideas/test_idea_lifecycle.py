@@ -6,9 +6,10 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import Role
 from portal.core.errors import DomainError, Forbidden, InvalidTransition
-from portal.ideas import services
 from portal.ideas.models import IdeaEvent, IdeaState
+from portal.ideas.services import lifecycle
 from portal.notifications.models import Notification
+from portal.notifications.services import message_of
 from tests import factories
 
 S = IdeaState
@@ -30,9 +31,9 @@ def _events(db, idea):
 def test_every_step_is_recorded_with_who_and_why(db, moderator):
     author = factories.user()
     idea = factories.idea(author=author, submit=False)
-    services.change_state(idea, S.SUBMITTED, author)
-    services.change_state(idea, S.SCREENING, moderator)
-    services.change_state(idea, S.DECLINED, moderator, "Schon Teil eines Landesprojekts.")
+    lifecycle.change_state(idea, S.SUBMITTED, author)
+    lifecycle.change_state(idea, S.SCREENING, moderator)
+    lifecycle.change_state(idea, S.DECLINED, moderator, "Schon Teil eines Landesprojekts.")
     assert _events(db, idea) == [
         (None, S.DRAFT, author.id, ""),
         (S.DRAFT, S.SUBMITTED, author.id, ""),
@@ -57,25 +58,25 @@ def test_state_machine_refuses_steps_that_are_not_in_the_table(db, moderator, pa
     author = factories.user()
     idea = factories.idea(author=author, submit=False)
     for step in path:
-        services.change_state(idea, step, author if step is S.SUBMITTED else moderator)
+        lifecycle.change_state(idea, step, author if step is S.SUBMITTED else moderator)
     with pytest.raises(InvalidTransition):
-        services.change_state(idea, target, moderator)
+        lifecycle.change_state(idea, target, moderator)
 
 
 def test_only_moderators_screen_and_only_authors_submit(db, moderator):
     author = factories.user()
     idea = factories.idea(author=author, submit=False)
     with pytest.raises(Forbidden):
-        services.change_state(idea, S.SUBMITTED, moderator)
-    services.change_state(idea, S.SUBMITTED, author)
+        lifecycle.change_state(idea, S.SUBMITTED, moderator)
+    lifecycle.change_state(idea, S.SUBMITTED, author)
     with pytest.raises(Forbidden):
-        services.change_state(idea, S.SCREENING, author)
+        lifecycle.change_state(idea, S.SCREENING, author)
 
 
 def test_declining_needs_a_reason(db, moderator):
     idea = factories.idea()
     with pytest.raises(DomainError):
-        services.change_state(idea, S.DECLINED, moderator, "   ")
+        lifecycle.change_state(idea, S.DECLINED, moderator, "   ")
     assert idea.state is S.SUBMITTED
 
 
@@ -89,25 +90,26 @@ def test_database_refuses_a_declined_idea_without_reason(db):
 def test_author_is_notified_of_each_state_change(db, moderator):
     author = factories.user()
     idea = factories.idea(author=author)
-    services.change_state(idea, S.SCREENING, moderator)
-    services.change_state(idea, S.DECLINED, moderator, "Doppelt.")
-    messages = db.session.scalars(
-        select(Notification.message).where(Notification.user_id == author.id)
-    ).all()
+    lifecycle.change_state(idea, S.SCREENING, moderator)
+    lifecycle.change_state(idea, S.DECLINED, moderator, "Doppelt.")
+    messages = [
+        message_of(n)
+        for n in db.session.scalars(select(Notification).where(Notification.user_id == author.id))
+    ]
     assert len(messages) == 2
     assert all(idea.title in message for message in messages)
 
 
 def test_moderators_hear_of_new_submissions(db, moderator):
     factories.idea(title="Digitale Posteingangsstelle")
-    message = db.session.scalar(
-        select(Notification.message).where(Notification.user_id == moderator.id)
+    notification = db.session.scalar(
+        select(Notification).where(Notification.user_id == moderator.id)
     )
-    assert "Digitale Posteingangsstelle" in message
+    assert "Digitale Posteingangsstelle" in message_of(notification)
 
 
 def test_buttons_offered_follow_the_table(db, moderator):
     idea = factories.idea()
-    offered = {t.target for t in services.available_transitions(idea, moderator)}
+    offered = {t.target for t in lifecycle.available_transitions(idea, moderator)}
     assert offered == {S.SCREENING, S.DECLINED}
-    assert services.available_transitions(idea, factories.user()) == []
+    assert lifecycle.available_transitions(idea, factories.user()) == []

@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from portal.accounts.models import Role
-from portal.ideas import services
+from portal.ideas import queries
 from portal.ideas.models import IdeaState
-from portal.ideas.services import IdeaFilter, Sort
+from portal.ideas.queries import IdeaFilter, Sort
+from portal.ideas.services import lifecycle
 from tests import factories
 
 PER_PAGE = 4
@@ -26,7 +27,9 @@ def ideas(db):
         idea.support_count = number % 2
         idea.comment_count = number % 3
         if number % 4 == 0:
-            services.change_state(idea, IdeaState.SCREENING, factories.user(roles={Role.MODERATOR}))
+            lifecycle.change_state(
+                idea, IdeaState.SCREENING, factories.user(roles={Role.MODERATOR})
+            )
         created.append(idea)
     factories.idea(title="Entwurf", submit=False)
     db.session.flush()
@@ -34,15 +37,15 @@ def ideas(db):
 
 
 def _keys(idea, sort):
-    return tuple(getattr(idea, key.key) for key in services.SORT_KEYS[sort])
+    return tuple(getattr(idea, key.key) for key in queries.SORT_KEYS[sort])
 
 
 def _walk(criteria):
     """Follow the next cursors from the first page to the last; return the pages."""
-    pages = [services.list_ideas(criteria, PER_PAGE)]
+    pages = [queries.list_ideas(criteria, PER_PAGE)]
     while pages[-1].next_cursor:
         assert len(pages) < 10, "the walk does not end"
-        pages.append(services.list_ideas(criteria, PER_PAGE, after=pages[-1].next_cursor))
+        pages.append(queries.list_ideas(criteria, PER_PAGE, after=pages[-1].next_cursor))
     return pages
 
 
@@ -71,7 +74,7 @@ def test_walk_lists_every_idea_once_in_order_and_back(ideas, sort, criteria, kee
     while back[-1].prev_cursor:
         assert len(back) < 10, "the walk back does not end"
         back.append(
-            services.list_ideas(
+            queries.list_ideas(
                 IdeaFilter(sort=sort, **criteria), PER_PAGE, before=back[-1].prev_cursor
             )
         )
@@ -81,7 +84,7 @@ def test_walk_lists_every_idea_once_in_order_and_back(ideas, sort, criteria, kee
 
 
 def test_unknown_tag_lists_nothing(ideas):
-    page = services.list_ideas(IdeaFilter(tag="gibt es nicht"), PER_PAGE)
+    page = queries.list_ideas(IdeaFilter(tag="gibt es nicht"), PER_PAGE)
     assert (page.items, page.total, page.next_cursor) == ([], 0, None)
 
 
@@ -89,20 +92,20 @@ def test_unknown_tag_lists_nothing(ideas):
     "cursor", ["", "x", "1.2.3.4", "-1.5", "1e9.5", "9" * 30 + ".1", "1.99999999999"]
 )
 def test_malformed_cursor_opens_the_first_page(ideas, cursor):
-    first = services.list_ideas(IdeaFilter(), PER_PAGE)
+    first = queries.list_ideas(IdeaFilter(), PER_PAGE)
     for page in (
-        services.list_ideas(IdeaFilter(), PER_PAGE, after=cursor),
-        services.list_ideas(IdeaFilter(), PER_PAGE, before=cursor),
+        queries.list_ideas(IdeaFilter(), PER_PAGE, after=cursor),
+        queries.list_ideas(IdeaFilter(), PER_PAGE, before=cursor),
     ):
         assert [i.id for i in page.items] == [i.id for i in first.items]
         assert page.prev_cursor is None
 
 
 def test_count_stops_at_the_cap(ideas, monkeypatch, client, login_as):
-    monkeypatch.setattr(services, "LIST_COUNT_CAP", 5)
-    page = services.list_ideas(IdeaFilter(), PER_PAGE)
+    monkeypatch.setattr(queries, "LIST_COUNT_CAP", 5)
+    page = queries.list_ideas(IdeaFilter(), PER_PAGE)
     assert (page.total, page.more_than_cap) == (6, True)
-    narrow = services.list_ideas(IdeaFilter(state=IdeaState.SCREENING), PER_PAGE)
+    narrow = queries.list_ideas(IdeaFilter(state=IdeaState.SCREENING), PER_PAGE)
     assert (narrow.total, narrow.more_than_cap) == (4, False)
     login_as(Role.EMPLOYEE, locale="en")
     assert "More than 5 ideas found" in client.get("/ideas/").get_data(as_text=True)

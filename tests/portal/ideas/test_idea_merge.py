@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import Role
 from portal.core.errors import Conflict, InvalidTransition
-from portal.ideas import services
 from portal.ideas.models import Comment, IdeaState, Support
+from portal.ideas.services import discussion, lifecycle
 from tests import factories
 
 
@@ -20,15 +20,15 @@ def test_merge_moves_supports_and_comments_and_deduplicates(db, moderator):
     duplicate = factories.idea(title="Termine online buchen")
     both, only_duplicate, only_keep = factories.user(), factories.user(), factories.user()
     for user in (both, only_duplicate):
-        services.support(duplicate, user)
+        discussion.support(duplicate, user)
     for user in (both, only_keep):
-        services.support(keep, user)
+        discussion.support(keep, user)
     # The kept idea's author supported the duplicate; that support must not land on their own.
-    services.support(duplicate, keep.author)
-    services.add_comment(duplicate, both, "Gleiches Anliegen.")
-    services.add_comment(keep, only_keep, "Gute Idee.")
+    discussion.support(duplicate, keep.author)
+    discussion.add_comment(duplicate, both, "Gleiches Anliegen.")
+    discussion.add_comment(keep, only_keep, "Gute Idee.")
 
-    services.merge(duplicate, keep, moderator, "Doppelt eingereicht.")
+    lifecycle.merge(duplicate, keep, moderator, "Doppelt eingereicht.")
 
     supporters = set(db.session.scalars(select(Support.user_id).where(Support.idea_id == keep.id)))
     assert supporters == {both.id, only_duplicate.id, only_keep.id}
@@ -37,26 +37,26 @@ def test_merge_moves_supports_and_comments_and_deduplicates(db, moderator):
     assert (duplicate.support_count, duplicate.comment_count) == (0, 0)
     assert duplicate.state is IdeaState.MERGED
     assert duplicate.merged_into_id == keep.id
-    assert [m.id for m in services.merged_ideas(keep)] == [duplicate.id]
+    assert [m.id for m in lifecycle.merged_ideas(keep)] == [duplicate.id]
 
 
 def test_merge_refuses_itself_drafts_and_closed_targets(db, moderator):
     idea = factories.idea()
     with pytest.raises(Conflict):
-        services.merge(idea, idea, moderator)
+        lifecycle.merge(idea, idea, moderator)
     declined = factories.idea()
-    services.change_state(declined, IdeaState.DECLINED, moderator, "Nein.")
+    lifecycle.change_state(declined, IdeaState.DECLINED, moderator, "Nein.")
     with pytest.raises(InvalidTransition):
-        services.merge(idea, declined, moderator)
+        lifecycle.merge(idea, declined, moderator)
     with pytest.raises(InvalidTransition):
-        services.merge(declined, factories.idea(), moderator)
+        lifecycle.merge(declined, factories.idea(), moderator)
 
 
 def test_authors_of_both_ideas_are_notified(db, moderator):
     from portal.notifications.models import Notification
 
     keep, duplicate = factories.idea(), factories.idea()
-    services.merge(duplicate, keep, moderator)
+    lifecycle.merge(duplicate, keep, moderator)
     for author in (keep.author, duplicate.author):
         assert (
             db.session.scalar(

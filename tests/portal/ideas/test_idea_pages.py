@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from portal.accounts.models import Role
-from portal.ideas import services
 from portal.ideas.models import Comment, Idea, IdeaState, Support
+from portal.ideas.services import discussion
 from portal.notifications.models import Notification
 from tests import factories
 from tests.conftest import csrf_token
@@ -131,7 +131,7 @@ def test_comment_and_reply_notify_author_and_replied_to(client, login_as, db):
     author = factories.user()
     idea = factories.idea(author=author)
     first = factories.user()
-    first_comment = services.add_comment(idea, first, "Gute Idee!")
+    first_comment = discussion.add_comment(idea, first, "Gute Idee!")
     login_as(Role.EMPLOYEE)
     token = csrf_token(client, f"/ideas/{idea.id}")
     response = client.post(
@@ -143,12 +143,12 @@ def test_comment_and_reply_notify_author_and_replied_to(client, login_as, db):
     assert reply.body == "Dem stimme ich zu."
     assert fresh(idea).comment_count == 2
     for user in (author, first):
-        urls = db.session.scalars(
-            select(Notification.url).where(
+        targets = db.session.scalars(
+            select(Notification.target_args).where(
                 Notification.user_id == user.id, Notification.kind == "idea.comment"
             )
         ).all()
-        assert f"/ideas/{idea.id}#comment-{reply.id}" in urls
+        assert {"idea_id": idea.id, "_anchor": f"comment-{reply.id}"} in targets
     page = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
     assert "Dem stimme ich zu." in page
 
@@ -206,7 +206,7 @@ def test_list_filters_and_sorts(client, login_as):
     quiet = factories.idea(title="Aktenplan vereinheitlichen", field_of_action_id=field.id)
     loud = factories.idea(title="WLAN in allen Gebäuden", tags=("wlan",))
     for _ in range(2):
-        services.support(loud, factories.user())
+        discussion.support(loud, factories.user())
     login_as(Role.EMPLOYEE)
     html = client.get(f"/ideas/?field={field.id}").get_data(as_text=True)
     assert "Aktenplan" in html
@@ -242,7 +242,7 @@ def _fill(count, comments_each=0):
     for number in range(count):
         idea = factories.idea(title=f"Idee {number}", tags=("a", "b"))
         for _ in range(comments_each):
-            services.add_comment(idea, commenter, "Kommentar")
+            discussion.add_comment(idea, commenter, "Kommentar")
     return idea
 
 
@@ -268,7 +268,7 @@ def test_idea_page_needs_a_bounded_number_of_queries(client, login_as, count_que
         assert client.get(f"/ideas/{few.id}").status_code == 200
     many = _fill(1, comments_each=12)
     for supporter in range(5):
-        services.support(many, factories.user(name=f"Unterstützerin {supporter}"))
+        discussion.support(many, factories.user(name=f"Unterstützerin {supporter}"))
     with count_queries() as large:
         assert client.get(f"/ideas/{many.id}").status_code == 200
     assert len(large) == len(small) <= 20

@@ -3,7 +3,8 @@
 import pytest
 
 from portal.accounts.models import Role
-from portal.ideas import services
+from portal.ideas import queries
+from portal.ideas.services import authoring, search
 from tests import factories
 
 
@@ -41,34 +42,34 @@ def _titles(page):
     ],
 )
 def test_search_finds_words_of_title_and_problem(ideas, text, expected):
-    page = services.list_ideas(services.IdeaFilter(text=text), 25)
+    page = queries.list_ideas(queries.IdeaFilter(text=text), 25)
     assert _titles(page) == {ideas[key].title for key in expected}
 
 
 def test_search_follows_edits(db, ideas):
     idea = ideas["akte"]
-    services.update_idea(
+    authoring.update_idea(
         idea,
-        services.IdeaData(title="Digitale Bauakte", problem="Papierstapel", proposal="Scannen"),
+        authoring.IdeaData(title="Digitale Bauakte", problem="Papierstapel", proposal="Scannen"),
         idea.author,
     )
-    assert _titles(services.list_ideas(services.IdeaFilter(text="Keller"), 25)) == set()
-    assert _titles(services.list_ideas(services.IdeaFilter(text="Papierstapel"), 25)) == {
+    assert _titles(queries.list_ideas(queries.IdeaFilter(text="Keller"), 25)) == set()
+    assert _titles(queries.list_ideas(queries.IdeaFilter(text="Papierstapel"), 25)) == {
         "Digitale Bauakte"
     }
 
 
 def test_similar_ideas_match_any_word_and_skip_drafts(ideas):
-    similar = services.similar_ideas("Terminvergabe für das Standesamt")
+    similar = search.similar_ideas("Terminvergabe für das Standesamt")
     assert [idea.title for idea in similar] == [ideas["termin"].title]
-    assert services.similar_ideas("Terminvergabe", exclude_id=ideas["termin"].id) == []
+    assert search.similar_ideas("Terminvergabe", exclude_id=ideas["termin"].id) == []
 
 
 def test_similar_ideas_rank_an_old_duplicate_behind_many_newer_partial_matches(db, monkeypatch):
-    monkeypatch.setattr(services, "SIMILAR_CANDIDATES", 2)
+    monkeypatch.setattr(search, "SIMILAR_CANDIDATES", 2)
     old = factories.idea(title="Terminvergabe im Standesamt")
     newer = [factories.idea(title=f"Aktenablage im Standesamt {n}") for n in range(3)]
-    similar = services.similar_ideas("Online-Terminvergabe für das Standesamt")
+    similar = search.similar_ideas("Online-Terminvergabe für das Standesamt")
     # The two newest partial matches and the old idea that has every word, which ranks first.
     assert [idea.id for idea in similar] == [old.id, newer[2].id, newer[1].id]
 

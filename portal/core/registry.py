@@ -1,0 +1,112 @@
+"""What each domain module contributes to shared pages: navigation, panels, news, notifications.
+
+A module registers its contributions in its `init_app(app)`; the shared pages read them from
+here. So `portal/core` knows the shape of a contribution but no module, and a new module adds a
+menu entry or a panel without touching anybody else's code.
+
+Contributions name pages by endpoint and arguments, never by URL: the URL is built where the
+link is shown, so the functions that supply them run as well outside a request.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, current_app
+
+
+@dataclass(frozen=True)
+class Link:
+    """A page of the portal: an endpoint with its arguments (`_anchor` for a place on it)."""
+
+    endpoint: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the main navigation, shown to the users its view admits."""
+
+    endpoint: str
+    label: Any
+    #: Endpoints starting with any of these mark the item as the current section.
+    sections: tuple[str, ...]
+    #: Place in the menu; lower comes first.
+    order: int
+
+
+@dataclass(frozen=True)
+class PanelItem:
+    """One line of a start-page panel: what waits, how many, and where to deal with it."""
+
+    label: str
+    link: Link
+    count: int | None = None
+
+
+@dataclass(frozen=True)
+class NewsItem:
+    """One line of the newsfeed: what happened, when, and where to read more."""
+
+    at: datetime
+    text: str
+    link: Link
+    #: A short label of the kind of news, e.g. "New idea".
+    kind: str = ""
+
+
+#: Lists what waits for a user of one role on the start page.
+PanelSource = Callable[[Any], list[PanelItem]]
+#: Returns up to *limit* recent news items for a user.
+NewsSource = Callable[[Any, int], list[NewsItem]]
+#: Writes the text of a notification from its parameters, in the language of the moment.
+MessageRenderer = Callable[[Mapping[str, Any]], str]
+
+
+@dataclass
+class Registry:
+    """The contributions of all modules to one application."""
+
+    navigation: list[NavItem] = field(default_factory=list)
+    panels: dict[enum.Enum, list[PanelSource]] = field(default_factory=dict)
+    news: list[NewsSource] = field(default_factory=list)
+    #: Notification kind (e.g. "idea.comment") → how its text reads.
+    messages: dict[str, MessageRenderer] = field(default_factory=dict)
+
+
+_KEY = "wandelwerk_registry"
+
+
+def registry(app: Flask | None = None) -> Registry:
+    """Return the contributions registered with *app* (default: the current application)."""
+    app = app or current_app
+    found = app.extensions.get(_KEY)
+    if found is None:
+        found = app.extensions[_KEY] = Registry()
+    return found  # type: ignore[no-any-return]
+
+
+def add_navigation(app: Flask, *items: NavItem) -> None:
+    """Add *items* to the main navigation of *app*."""
+    navigation = registry(app).navigation
+    navigation.extend(items)
+    navigation.sort(key=lambda item: item.order)
+
+
+def add_panel_source(app: Flask, role: enum.Enum, source: PanelSource) -> None:
+    """Show what *source* lists on the start-page panel of *role*."""
+    registry(app).panels.setdefault(role, []).append(source)
+
+
+def add_news_source(app: Flask, source: NewsSource) -> None:
+    """Add what *source* returns to the newsfeed."""
+    registry(app).news.append(source)
+
+
+def add_messages(app: Flask, messages: Mapping[str, MessageRenderer]) -> None:
+    """Teach *app* how the notifications of the given kinds read."""
+    registry(app).messages.update(messages)

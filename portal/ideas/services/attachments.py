@@ -1,0 +1,117 @@
+"""Files attached to ideas: checked by size and by content, stored under random names."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from functools import partial
+from pathlib import Path
+from typing import IO
+
+import filetype
+from flask import current_app
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal.accounts.models import User
+from portal.core.errors import DomainError, Forbidden, NotFound
+from portal.core.transactions import on_rollback
+from portal.extensions import db
+from portal.ideas.models import Attachment, Idea
+from portal.ideas.services.access import may_attach
+
+
+class UploadRefused(DomainError):
+    """An uploaded file is too large or of a type that is not accepted."""
+
+    status_code = 422
+
+
+#: What may be attached, by the type detected from the content: MIME type → extension.
+ALLOWED_TYPES = {
+    "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/vnd.oasis.opendocument.presentation": "odp",
+    "application/msword": "doc",
+    "application/vnd.ms-excel": "xls",
+    "application/vnd.ms-powerpoint": "ppt",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/gif": "gif",
+    "image/webp": "webp",
+}
+
+
+def storage_path(storage_name: str) -> Path:
+    """Return where the file stored as *storage_name* lies."""
+    return Path(current_app.config["UPLOAD_PATH"]) / storage_name
+
+
+def _clean_stem(filename: str) -> str:
+    stem = Path(filename.replace("\\", "/")).name.rsplit(".", 1)[0]
+    stem = re.sub(r"[^\w\- ]+", "_", stem).strip(" ._")
+    return stem[:100] or "attachment"
+
+
+def add_attachment(idea: Idea, user: User, stream: IO[bytes], filename: str) -> Attachment:
+    """Store an uploaded file for *idea* after checking its size and its type by content."""
+    if not may_attach(idea, user):
+        raise Forbidden(_("You may not attach files to this idea."))
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    content = stream.read(limit + 1)
+    if not content:
+        raise UploadRefused(_("The file is empty."))
+    if len(content) > limit:
+        raise UploadRefused(
+            _(
+                "The file is too large; at most %(size)s MB are allowed.",
+                size=format_decimal(limit / 1_000_000, format="#,##0.#"),
+            )
+        )
+    kind = filetype.guess(content)
+    extension = ALLOWED_TYPES.get(kind.mime) if kind else None
+    if kind is None or extension is None:
+        raise UploadRefused(
+            _("This type of file is not accepted. Please attach PDF, Office documents or images.")
+        )
+    storage_name = secrets.token_hex(16)
+    path = storage_path(storage_name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    on_rollback(partial(path.unlink, missing_ok=True))
+    attachment = Attachment(
+        idea_id=idea.id,
+        uploaded_by_id=user.id,
+        filename=f"{_clean_stem(filename)}.{extension}",
+        storage_name=storage_name,
+        content_type=kind.mime,
+        size=len(content),
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    return attachment
+
+
+def idea_attachments(idea: Idea) -> list[Attachment]:
+    """Return the files attached to *idea*, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Attachment).where(Attachment.idea_id == idea.id).order_by(Attachment.id)
+        )
+    )
+
+
+def get_attachment(idea: Idea, attachment_id: int) -> tuple[Attachment, Path]:
+    """Return an attachment of *idea* (already checked as visible) and where its file is."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.idea_id != idea.id:
+        raise NotFound(_("This attachment does not exist."))
+    path = storage_path(attachment.storage_name)
+    if not path.is_file():
+        raise NotFound(_("The file of this attachment is missing."))
+    return attachment, path

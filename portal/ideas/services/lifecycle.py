@@ -1,0 +1,240 @@
+"""The lifecycle of an idea: the transition table, state changes and merging duplicates.
+
+The lifecycle lives in `TRANSITIONS` and nowhere else; every step goes through `check_transition`
+before anything is written, and is recorded as an `IdeaEvent`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import joinedload
+
+from portal.accounts.models import Role, User, UserRole
+from portal.core.errors import Conflict, DomainError, Forbidden, InvalidTransition
+from portal.core.models import utcnow
+from portal.extensions import db
+from portal.ideas.models import OPEN_STATES, Comment, Idea, IdeaEvent, IdeaState, Support
+from portal.ideas.services import messages
+from portal.ideas.services.access import is_moderator
+from portal.notifications.services import notify
+
+S = IdeaState
+
+
+class Actor(enum.Enum):
+    """Who may make a transition."""
+
+    AUTHOR = "author"
+    MODERATOR = "moderator"
+
+
+@dataclass(frozen=True)
+class Transition:
+    """An allowed step of the lifecycle."""
+
+    source: IdeaState
+    target: IdeaState
+    by: Actor
+    #: The button that offers it on the idea page; None for steps taken elsewhere
+    #: (merging has its own form; rounds, board and projects take the later steps).
+    action: Any = None
+    needs_reason: bool = False
+
+
+TRANSITIONS: dict[tuple[IdeaState, IdeaState], Transition] = {
+    (t.source, t.target): t
+    for t in [
+        Transition(S.DRAFT, S.SUBMITTED, Actor.AUTHOR, _l("Submit")),
+        Transition(S.SUBMITTED, S.SCREENING, Actor.MODERATOR, _l("Start screening")),
+        Transition(S.SCREENING, S.ACCEPTED, Actor.MODERATOR, _l("Accept for a round")),
+        Transition(S.SUBMITTED, S.DECLINED, Actor.MODERATOR, _l("Decline"), needs_reason=True),
+        Transition(S.SCREENING, S.DECLINED, Actor.MODERATOR, _l("Decline"), needs_reason=True),
+        Transition(S.SUBMITTED, S.MERGED, Actor.MODERATOR),
+        Transition(S.SCREENING, S.MERGED, Actor.MODERATOR),
+        Transition(S.ACCEPTED, S.SCORED, Actor.MODERATOR),
+        Transition(S.SCORED, S.DECIDED, Actor.MODERATOR),
+        Transition(S.DECIDED, S.PROJECT, Actor.MODERATOR),
+    ]
+}
+
+
+def _may_act(transition: Transition, idea: Idea, user: User) -> bool:
+    if transition.by is Actor.AUTHOR:
+        return idea.author_id == user.id
+    return is_moderator(user)
+
+
+def available_transitions(idea: Idea, user: User) -> list[Transition]:
+    """Return the transitions the idea page offers *user* as buttons."""
+    return [
+        t
+        for (source, _target), t in TRANSITIONS.items()
+        if source is idea.state and t.action is not None and _may_act(t, idea, user)
+    ]
+
+
+def check_transition(
+    idea: Idea, target: IdeaState, user: User, reason: str = "", *, merged_into: Idea | None = None
+) -> Transition:
+    """Return the transition of *idea* to *target* if *user* may make it now, else raise."""
+    transition = TRANSITIONS.get((idea.state, target))
+    if transition is None:
+        raise InvalidTransition(
+            _(
+                "An idea that is “%(source)s” cannot become “%(target)s”.",
+                source=idea.state.label,
+                target=target.label,
+            )
+        )
+    if not _may_act(transition, idea, user):
+        raise Forbidden(_("You may not make this change to the idea."))
+    if transition.needs_reason and not reason.strip():
+        raise DomainError(_("Please give a reason; the author will read it."))
+    if (target is S.MERGED) != (merged_into is not None):
+        raise InvalidTransition(_("Merging needs the idea to keep."))
+    return transition
+
+
+def change_state(
+    idea: Idea,
+    target: IdeaState,
+    user: User,
+    reason: str = "",
+    *,
+    merged_into: Idea | None = None,
+    at: datetime | None = None,
+) -> IdeaEvent:
+    """Move *idea* to *target* as *user* (at *at*, default now), record the step and notify
+    who needs to know."""
+    check_transition(idea, target, user, reason, merged_into=merged_into)
+    return _record(idea, target, user, reason.strip(), merged_into, at or utcnow())
+
+
+def _record(
+    idea: Idea,
+    target: IdeaState,
+    user: User,
+    reason: str,
+    merged_into: Idea | None,
+    at: datetime,
+) -> IdeaEvent:
+    source = idea.state
+    idea.state = target
+    if target is S.SUBMITTED:
+        idea.submitted_at = at
+    if target is S.DECLINED:
+        idea.decline_reason = reason
+    idea.merged_into = merged_into
+    event = IdeaEvent(
+        idea=idea, actor_id=user.id, from_state=source, to_state=target, reason=reason, at=at
+    )
+    db.session.add(event)
+    db.session.flush()
+    _notify_state_change(idea, target, user, at)
+    return event
+
+
+def _notify_state_change(idea: Idea, target: IdeaState, user: User, at: datetime) -> None:
+    link = messages.idea_link(idea.id)
+    if target is S.SUBMITTED:
+        notify(
+            [m for m in moderators() if m.id != user.id],
+            messages.SUBMITTED,
+            {"title": idea.title},
+            link,
+            at=at,
+        )
+    if idea.author_id != user.id:
+        notify(
+            [idea.author],
+            messages.STATE_CHANGED,
+            {"title": idea.title, "state": target.value},
+            link,
+            at=at,
+        )
+
+
+def moderators() -> list[User]:
+    """Return the active moderators of the municipality."""
+    return list(
+        db.session.scalars(
+            select(User).where(
+                User.active.is_(True),
+                User.id.in_(select(UserRole.user_id).where(UserRole.role == Role.MODERATOR)),
+            )
+        )
+    )
+
+
+def merge(
+    duplicate: Idea, keep: Idea, user: User, reason: str = "", *, at: datetime | None = None
+) -> None:
+    """Merge *duplicate* into *keep*: supports and comments move, the duplicate points to it.
+
+    A colleague who supported both keeps one support; the author of *keep* does not get a
+    support on their own idea. Every rule is checked before anything moves.
+    """
+    if duplicate.id == keep.id:
+        raise Conflict(_("An idea cannot be merged into itself."))
+    if keep.state not in OPEN_STATES:
+        raise InvalidTransition(
+            _("The idea to keep must be open (not a draft, merged or declined).")
+        )
+    check_transition(duplicate, S.MERGED, user, reason, merged_into=keep)
+    already = select(Support.user_id).where(Support.idea_id == keep.id)
+    db.session.execute(
+        delete(Support).where(
+            Support.idea_id == duplicate.id,
+            or_(Support.user_id.in_(already), Support.user_id == keep.author_id),
+        )
+    )
+    db.session.execute(
+        update(Support).where(Support.idea_id == duplicate.id).values(idea_id=keep.id)
+    )
+    db.session.execute(
+        update(Comment).where(Comment.idea_id == duplicate.id).values(idea_id=keep.id)
+    )
+    for idea in (keep, duplicate):
+        idea.support_count = (
+            select(func.count(Support.id)).where(Support.idea_id == idea.id).scalar_subquery()
+        )
+        idea.comment_count = (
+            select(func.count(Comment.id)).where(Comment.idea_id == idea.id).scalar_subquery()
+        )
+    db.session.flush()
+    at = at or utcnow()
+    _record(duplicate, S.MERGED, user, reason.strip(), keep, at)
+    if keep.author_id != user.id:
+        notify(
+            [keep.author],
+            messages.MERGED,
+            {"other": duplicate.title, "title": keep.title},
+            messages.idea_link(keep.id),
+            at=at,
+        )
+
+
+def merged_ideas(idea: Idea) -> list[Idea]:
+    """Return the ideas merged into *idea*."""
+    return list(
+        db.session.scalars(select(Idea).where(Idea.merged_into_id == idea.id).order_by(Idea.id))
+    )
+
+
+def idea_events(idea: Idea) -> list[IdeaEvent]:
+    """Return the lifecycle of *idea*, oldest first."""
+    return list(
+        db.session.scalars(
+            select(IdeaEvent)
+            .where(IdeaEvent.idea_id == idea.id)
+            .options(joinedload(IdeaEvent.actor).lazyload(User.role_rows))
+            .order_by(IdeaEvent.at, IdeaEvent.id)
+        )
+    )
