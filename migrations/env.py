@@ -4,9 +4,14 @@ The models describe the whole schema but the full-text search of ideas, which is
 dialect-specific (revision 763297bd1aba) and known here: autogenerate and `db check` leave it out
 (`UNMODELLED`), and every migration step ends by restoring the SQLite triggers that keep the
 search index current (`restore_fts_triggers`).
+
+SQLite changes most columns by copying a table (`op.batch_alter_table`), which needs its
+foreign keys off while the migrations run (`foreign_keys_off`).
 """
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from logging.config import fileConfig
 from typing import Any
 
@@ -15,7 +20,7 @@ from alembic.autogenerate.api import AutogenContext
 from alembic.operations.ops import MigrationScript
 from alembic.runtime.migration import MigrationContext
 from flask import current_app
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.schema import SchemaItem
 
 config = context.config
@@ -110,6 +115,40 @@ def restore_fts_triggers(ctx: MigrationContext, **_: Any) -> None:
     logger.info("Created the missing triggers of %s and rebuilt its index.", FTS_TABLE)
 
 
+@contextmanager
+def foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """Switch SQLite's foreign keys off on *connection* while the migrations run on it.
+
+    A batch operation copies a table, drops the original and renames the copy. Dropping a table
+    that other rows point to, with foreign keys on, deletes those rows through ON DELETE CASCADE
+    (supports and comments of every idea) or fails. SQLite ignores the switch inside a
+    transaction, so it is set on the driver's connection before SQLAlchemy begins one;
+    `check_foreign_keys` then checks every step.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver = connection.connection.driver_connection
+    (enforced,) = driver.execute("PRAGMA foreign_keys").fetchone()
+    driver.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        # The connection goes back to the pool; what follows must enforce foreign keys again.
+        connection.rollback()
+        driver.execute(f"PRAGMA foreign_keys={enforced}")
+
+
+def check_foreign_keys(ctx: MigrationContext, **_: Any) -> None:
+    """Refuse to commit a step that leaves rows pointing to no row (SQLite, foreign keys off)."""
+    connection = ctx.connection
+    if connection is None or ctx.dialect.name != "sqlite":
+        return
+    dangling = connection.execute(text("PRAGMA foreign_key_check")).all()
+    if dangling:
+        raise RuntimeError(f"The migration leaves rows pointing to no row: {dangling[:10]}")
+
+
 def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | bool:
     """Render the portal's own column types as plain SQLAlchemy types, so that revisions
     do not import the application."""
@@ -131,7 +170,7 @@ def _options() -> dict[str, Any]:
     """Return the options of both modes: the application's (`Migrate(...)`) and this file's."""
     options = dict(current_app.extensions["migrate"].configure_args)
     options.setdefault("include_object", include_object)
-    options.setdefault("on_version_apply", restore_fts_triggers)
+    options.setdefault("on_version_apply", (restore_fts_triggers, check_foreign_keys))
     options.setdefault("process_revision_directives", skip_empty_autogenerate)
     options.setdefault("render_item", render_item)
     return options
@@ -158,7 +197,7 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     """Run the migrations against the application's database, in one transaction (on SQLite,
     which Alembic does not trust with transactional DDL, one per step)."""
-    with db.engine.connect() as connection:
+    with db.engine.connect() as connection, foreign_keys_off(connection):
         context.configure(connection=connection, target_metadata=target_metadata, **_options())
         with context.begin_transaction():
             context.run_migrations()
