@@ -134,7 +134,8 @@ def foreign_keys_off(connection: Connection) -> Iterator[None]:
     try:
         yield
     finally:
-        # The connection goes back to the pool; what follows must enforce foreign keys again.
+        # The connection goes back to the pool and must enforce foreign keys again; the switch
+        # would be ignored inside the transaction that Alembic's last reads may have begun.
         connection.rollback()
         driver.execute(f"PRAGMA foreign_keys={enforced}")
 
