@@ -22,9 +22,12 @@ from sqlalchemy.exc import IntegrityError
 import config
 from portal import create_app
 from portal.accounts.models import Municipality
+from portal.core.tenancy import set_tenant
 from portal.extensions import db as _db
-from portal.ideas import services
 from portal.ideas.models import Support
+from portal.ideas.queries import IdeaFilter, list_ideas
+from portal.ideas.services.authoring import IdeaData, update_idea
+from portal.ideas.services.discussion import support
 from tests import factories
 
 #: A revision that changes a column of `idea` the way SQLite needs it: by copying the table,
@@ -133,15 +136,15 @@ def test_check_and_autogenerate_see_a_column_the_models_lack(own_app, tmp_path, 
 
 def _found(words: str) -> set[int]:
     """Return the ids of the ideas the idea list finds for *words*."""
-    return {idea.id for idea in services.list_ideas(services.IdeaFilter(text=words), 25).items}
+    return {idea.id for idea in list_ideas(IdeaFilter(text=words), 25).items}
 
 
 def test_search_and_supports_outlive_a_migration_that_copies_the_idea_table(own_app, tmp_path):
-    with own_app.test_request_context():
-        older = factories.idea(title="Digitale Bauakte", problem="Akten liegen im Keller.")
-        services.support(older, factories.user())
-        older_id = older.id
-        _db.session.commit()
+    set_tenant(factories.municipality().id)
+    older = factories.idea(title="Digitale Bauakte", problem="Akten liegen im Keller.")
+    support(older, factories.user())
+    older_id = older.id
+    _db.session.commit()
 
     migrations = _copy_migrations(own_app, tmp_path)
     head = ScriptDirectory(str(migrations)).get_current_head()
@@ -149,26 +152,26 @@ def test_search_and_supports_outlive_a_migration_that_copies_the_idea_table(own_
     revision.write_text(COPY_IDEA_REVISION.format(head=head))
     upgrade(directory=str(migrations))
 
-    with own_app.test_request_context():
-        newer = factories.idea(title="Sitzungsdienst ohne Papier", problem="Mappen per Boten.")
-        services.update_idea(
-            newer,
-            services.IdeaData(title="Ratsinformationssystem", problem="Mappen", proposal="Tablets"),
-            newer.author,
-        )
-        assert _found("Bauakte Keller") == {older_id}
-        assert _found("Ratsinformationssystem Tablets") == {newer.id}
-        assert _found("Sitzungsdienst") == set()
-        assert _db.session.scalar(select(Support.idea_id)) == older_id
+    set_tenant(factories.municipality().id)
+    newer = factories.idea(title="Sitzungsdienst ohne Papier", problem="Mappen per Boten.")
+    update_idea(
+        newer,
+        IdeaData(title="Ratsinformationssystem", problem="Mappen", proposal="Tablets"),
+        newer.author,
+    )
+    assert _found("Bauakte Keller") == {older_id}
+    assert _found("Ratsinformationssystem Tablets") == {newer.id}
+    assert _found("Sitzungsdienst") == set()
+    assert _db.session.scalar(select(Support.idea_id)) == older_id
 
-        # The migration's connection enforces foreign keys again, wherever it is used next.
-        with pytest.raises(IntegrityError, match=r"(?i)foreign key"):
-            _db.session.execute(
-                insert(Support).values(
-                    idea_id=-1, user_id=newer.author_id, municipality_id=newer.municipality_id
-                )
+    # The migration's connection enforces foreign keys again, wherever it is used next.
+    with pytest.raises(IntegrityError, match=r"(?i)foreign key"):
+        _db.session.execute(
+            insert(Support).values(
+                idea_id=-1, user_id=newer.author_id, municipality_id=newer.municipality_id
             )
-        _db.session.rollback()
+        )
+    _db.session.rollback()
 
 
 def test_first_migration_creates_the_default_municipality(db):
