@@ -26,7 +26,10 @@ def sent(monkeypatch):
     return mails
 
 
-def _notify(user, text="Neue Idee: Digitale Akte", target=Link("ideas.index")):
+IDEAS = Link("ideas.index")
+
+
+def _notify(user, text="Neue Idee: Digitale Akte", target=IDEAS):
     return services.notify([user], "notification.text", {"text": text}, target)
 
 
