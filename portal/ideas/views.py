@@ -22,7 +22,7 @@ from flask_login import current_user
 from portal.accounts.models import Role
 from portal.accounts.services import org_units_tree
 from portal.core.access import allow
-from portal.core.errors import DomainError
+from portal.core.errors import DomainError, Forbidden
 from portal.core.forms import ActionForm
 from portal.ideas import queries
 from portal.ideas.forms import (
@@ -159,6 +159,8 @@ def _saved_message(idea: Idea) -> str:
 
 def _idea_form(idea: Idea | None) -> ResponseReturnValue:
     """Show the form of a new idea (*idea* None) or of *idea*, and save it when sent."""
+    if idea is not None and not access.may_edit(idea, current_user):
+        raise Forbidden(_("You may not change this idea in its current state."))
     form = IdeaForm(obj=idea)
     _prepare(form, idea)
     if form.validate_on_submit():
@@ -326,6 +328,8 @@ def merge(idea_id: int) -> ResponseReturnValue:
         keep = access.get_idea(form.keep_id.data or 0, current_user)
         lifecycle.merge(idea, keep, current_user, form.reason.data or "")
     except DomainError as error:
+        if not access.may_merge(idea, current_user):
+            raise  # this idea's page has no merge form to show the message in
         form.keep_id.errors = [error.message]
         return _render_detail(idea, 422, merge_form=form)
     flash(_("The idea has been merged into “%(title)s”.", title=keep.title), "success")
