@@ -141,3 +141,43 @@ def test_the_queue_holds_a_job_from_commit_until_a_consumer_runs_it(queued_app):
         assert _db.session.get(Idea, idea_id).state is IdeaState.SCREENING
         _db.session.remove()
         _db.engine.dispose()
+
+
+def _redis_reachable(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.mark.skipif(not _redis_reachable(REDIS_URL), reason="no Redis at 127.0.0.1:6379")
+def test_with_redis_url_the_queue_lives_in_redis(tmp_path):
+    portal = create_app(
+        config.TestingConfig(
+            SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'portal.db'}",
+            INSTANCE_PATH=tmp_path,
+            JOBS_IMMEDIATE=False,
+            REDIS_URL=REDIS_URL,
+        )
+    )
+    queue = jobs.huey(portal)
+    assert type(queue).__name__ == "RedisHuey"
+    queue.flush()
+    try:
+        jobs.register_jobs(portal, [start_screening])
+        with portal.app_context():
+            upgrade()
+            set_tenant(municipality_for("default").id)
+            with unit_of_work():
+                jobs.enqueue(start_screening, 1, 1)
+            _db.session.remove()
+            _db.engine.dispose()
+        assert queue.pending_count() == 1
+        assert not (tmp_path / "jobs.db").exists()
+    finally:
+        queue.flush()
