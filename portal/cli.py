@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
+import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -85,7 +89,11 @@ def run_command(host: str, port: int, jobs: bool) -> None:
     if jobs and not app.config["JOBS_IMMEDIATE"]:
         # A process of its own: the consumer handles SIGINT and SIGTERM to finish the jobs it
         # runs, which it could not do in the web server's process.
-        consumer = subprocess.Popen([sys.executable, "-m", "portal.cli", "jobs", "run"])
+        consumer = subprocess.Popen(
+            [sys.executable, "-m", "portal.cli", "jobs", "run", "--parent", str(os.getpid())]
+        )
+    # Stopped by SIGTERM (a service manager, a test), the server must still stop its consumer.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         run_simple(host, port, app, threaded=True, use_debugger=app.debug)
     finally:
@@ -101,13 +109,24 @@ def jobs_group() -> None:
 
 @jobs_group.command("run")
 @click.option("--workers", default=2, show_default=True, help="Jobs run at the same time.")
+@click.option("--parent", type=int, hidden=True, help="Stop when this process is gone.")
 @with_appcontext
-def jobs_run(workers: int) -> None:
+def jobs_run(workers: int, parent: int | None) -> None:
     """Run a consumer of the background jobs until it is stopped (Ctrl-C or SIGTERM)."""
     from portal.core.jobs import consumer_of
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if parent is not None:
+        threading.Thread(target=_stop_without, args=(parent,), daemon=True).start()
     consumer_of(current_app._get_current_object(), workers).run()  # type: ignore[attr-defined]
+
+
+def _stop_without(parent: int) -> None:
+    """Stop this consumer gracefully once *parent* (the `wandelwerk run` that started it) is
+    gone, however it ended, so that no consumer outlives its server."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 @click.group("demo")

@@ -8,6 +8,7 @@ from portal.accounts.services import (
     UserData,
     create_org_unit,
     create_user,
+    hash_password,
     rename_municipality,
 )
 
@@ -111,6 +112,7 @@ def load(municipality: Municipality) -> dict[str, int]:
         units[code] = create_org_unit(
             OrgUnitData(kind, code, name, units[parent].id if parent else None)
         )
+    shared_hash = hash_password(DEMO_PASSWORD)
     for local_part, name, unit, roles, locale in USERS:
         create_user(
             UserData(
@@ -122,5 +124,6 @@ def load(municipality: Municipality) -> dict[str, int]:
             ),
             DEMO_PASSWORD,
             must_change_password=False,
+            password_hash=shared_hash,
         )
     return {"units": len(units), "users": len(USERS)}

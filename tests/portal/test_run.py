@@ -49,12 +49,18 @@ class Log:
 
     def __init__(self, stream) -> None:
         self.lines: list[str] = []
+        self._stream = stream
         self._reader = threading.Thread(target=self._read, args=(stream,), daemon=True)
         self._reader.start()
 
     def _read(self, stream) -> None:
         for line in stream:
             self.lines.append(line)
+
+    def close(self) -> None:
+        """Read what is left once the process has ended, and close the stream."""
+        self._reader.join(timeout=10)
+        self._stream.close()
 
     def wait_for(self, text: str, seconds: float) -> str:
         """Wait until *text* was written or *seconds* passed; return all that was written."""
@@ -103,3 +109,6 @@ def test_run_serves_the_portal_and_sends_a_digest_through_its_job_consumer(envir
     finally:
         server.terminate()
         server.wait(timeout=60)
+        log.close()
+    # The consumer went with its server.
+    assert "Shutting down" in "".join(log.lines)
