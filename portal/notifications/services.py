@@ -20,13 +20,12 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, or_, select, update
 
 from portal.accounts.models import User
 from portal.core.errors import NotFound
 from portal.core.jobs import enqueue, job, periodic
 from portal.core.models import utcnow
-from portal.core.pagination import Page, paginate
 from portal.core.registry import Link, registry
 from portal.core.urls import external_url
 from portal.extensions import db
@@ -167,28 +166,6 @@ def send_notification_mail(notification_id: int) -> None:
         )
     send_mail(mail)
     notification.emailed_at = utcnow()
-
-
-def list_notifications(user: User, page: int, per_page: int) -> Page[Notification]:
-    """Return one page of *user*'s notifications, newest first."""
-    query = (
-        select(Notification)
-        .where(Notification.user_id == user.id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-    )
-    return paginate(query, page, per_page)
-
-
-def unread_count(user: User) -> int:
-    """Return how many notifications *user* has not read."""
-    return (
-        db.session.scalar(
-            select(func.count(Notification.id)).where(
-                Notification.user_id == user.id, Notification.read_at.is_(None)
-            )
-        )
-        or 0
-    )
 
 
 def open_notification(user: User, notification_id: int) -> Notification:

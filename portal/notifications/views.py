@@ -12,7 +12,7 @@ from portal.core.access import SIGNED_IN, allow
 from portal.core.arguments import page_number, page_size
 from portal.core.forms import ActionForm
 from portal.core.templating import link_url
-from portal.notifications import services
+from portal.notifications import queries, services
 from portal.notifications.forms import EmailModeForm
 from portal.notifications.models import EmailMode
 
@@ -24,7 +24,7 @@ bp = Blueprint("notifications", __name__, template_folder="templates")
 def index() -> ResponseReturnValue:
     form = EmailModeForm(email_mode=services.email_mode(current_user).value)
     form.set_choices()
-    page = services.list_notifications(current_user, page_number(), page_size())
+    page = queries.list_notifications(current_user, page_number(), page_size())
     return render_template(
         "notifications/index.html",
         page=page,
