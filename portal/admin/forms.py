@@ -8,12 +8,14 @@ from wtforms import (
     BooleanField,
     EmailField,
     PasswordField,
-    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
 )
+
+# SelectChoice is new in WTForms 3.3; types-WTForms describes 3.2.
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 

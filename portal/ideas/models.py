@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -125,7 +126,7 @@ class Tag(TenantMixin, Base):
 
 
 #: The condition of a partial index over the ideas the lists show (all but drafts).
-_LISTED = {
+_LISTED: dict[str, Any] = {
     "postgresql_where": text("state <> 'draft'"),
     "sqlite_where": text("state <> 'draft'"),
 }

@@ -34,7 +34,7 @@ from portal.ideas.forms import (
     MergeForm,
     TransitionForm,
 )
-from portal.ideas.models import Idea, IdeaState
+from portal.ideas.models import FieldOfAction, Idea, IdeaState
 from portal.ideas.services import (
     access,
     attachments,
@@ -153,8 +153,8 @@ def _idea_data(form: IdeaForm) -> authoring.IdeaData:
 
 def _saved_message(idea: Idea) -> str:
     if idea.state is IdeaState.DRAFT:
-        return _("Your draft has been saved. Only you can see it until you submit it.")
-    return _("Your idea has been saved and is visible to all staff.")
+        return str(_("Your draft has been saved. Only you can see it until you submit it."))
+    return str(_("Your idea has been saved and is visible to all staff."))
 
 
 def _idea_form(idea: Idea | None) -> ResponseReturnValue:
@@ -216,7 +216,7 @@ def change_state(idea_id: int) -> ResponseReturnValue:
     idea = access.get_idea(idea_id, signed_in_user())
     form = TransitionForm()
     target = form.target.data if form.validate_on_submit() else None
-    if target not in {state.value for state in IdeaState}:
+    if target is None or target not in {state.value for state in IdeaState}:
         return _render_detail(idea, 422, transition_form=form)
     try:
         lifecycle.change_state(idea, IdeaState(target), signed_in_user(), form.reason.data or "")
@@ -368,7 +368,7 @@ def field_edit(field_id: int) -> ResponseReturnValue:
     return _field_form(get_field_of_action(field_id))
 
 
-def _field_form(found: Any) -> ResponseReturnValue:
+def _field_form(found: FieldOfAction | None) -> ResponseReturnValue:
     form = FieldOfActionForm(obj=found)
     if form.validate_on_submit():
         try:
