@@ -9,8 +9,8 @@ from __future__ import annotations
 import contextvars
 import os
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -149,6 +149,40 @@ def count_queries(db: object) -> Callable[[], Iterator[list[str]]]:
             event.remove(engine, "before_cursor_execute", record)
 
     return counting
+
+
+Snapshot = dict[str, list[tuple[object, ...]]]
+
+
+def table_snapshot() -> Snapshot:
+    """Return every row of every table the models describe, in a stable order."""
+    return {
+        table.name: sorted((tuple(row) for row in _db.session.execute(table.select())), key=repr)
+        for table in _db.metadata.sorted_tables
+    }
+
+
+@pytest.fixture
+def writes_nothing(db: object) -> Callable[..., AbstractContextManager[None]]:
+    """Check that the requests inside `with writes_nothing():` leave every table as it was.
+
+    `except_tables` names the tables a refusal may still write to through
+    `portal.core.transactions.keep_regardless` (failed sign-ins).
+    """
+
+    @contextmanager
+    def unchanged(*, except_tables: Iterable[str] = ()) -> Iterator[None]:
+        before = table_snapshot()
+        yield
+        after = table_snapshot()
+        changed = {
+            name: (before[name], after[name])
+            for name in before
+            if before[name] != after[name] and name not in set(except_tables)
+        }
+        assert not changed, f"a refused request wrote to {sorted(changed)}: {changed}"
+
+    return unchanged
 
 
 def csrf_token(client: FlaskClient, path: str) -> str:

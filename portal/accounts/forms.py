@@ -7,10 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-
-def strip(value: str | None) -> str | None:
-    """Drop surrounding white space, which pasted addresses often carry."""
-    return value.strip() if isinstance(value, str) else value
+from portal.core.forms import strip
 
 
 class LoginForm(FlaskForm):

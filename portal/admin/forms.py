@@ -9,7 +9,6 @@ from wtforms import (
     EmailField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
 )
@@ -17,18 +16,15 @@ from wtforms import (
 # SelectChoice is new in WTForms 3.3; types-WTForms describes 3.2.
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, Email, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.accounts.forms import strip
 from portal.accounts.models import OrgUnitKind, Role
-from portal.core.forms import optional_int
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A set of check boxes for a multiple choice."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from portal.core.forms import (
+    MultiCheckboxField,
+    enum_choices,
+    optional_choices,
+    optional_int,
+    strip,
+)
 
 
 class UserForm(FlaskForm):
@@ -48,7 +44,7 @@ class UserForm(FlaskForm):
     )
     roles = MultiCheckboxField(
         _l("Roles"),
-        choices=[SelectChoice(role.value, role.label) for role in Role],
+        choices=enum_choices(Role),
         validators=[DataRequired(message=_l("Choose at least one role."))],
     )
     active = BooleanField(_l("Active (may sign in)"), default=True)
@@ -56,14 +52,11 @@ class UserForm(FlaskForm):
 
     def set_org_unit_choices(self, choices: list[tuple[int, str]]) -> None:
         """Offer *choices* (id, label) plus "none" in the org unit selection."""
-        self.org_unit_id.choices = [
-            SelectChoice("", str(_l("— none —"))),
-            *(SelectChoice(str(value), label) for value, label in choices),
-        ]
+        self.org_unit_id.choices = optional_choices(str(_l("— none —")), choices)
 
     def set_role_labels(self) -> None:
         """Re-read the role labels in the current language."""
-        self.roles.choices = [SelectChoice(role.value, role.label) for role in Role]
+        self.roles.choices = enum_choices(Role)
 
 
 class NewUserForm(UserForm):
@@ -91,7 +84,7 @@ class OrgUnitForm(FlaskForm):
 
     kind = SelectField(
         _l("Kind"),
-        choices=[SelectChoice(kind.value, kind.label) for kind in OrgUnitKind],
+        choices=enum_choices(OrgUnitKind),
         validators=[DataRequired()],
     )
     code = StringField(
@@ -105,11 +98,8 @@ class OrgUnitForm(FlaskForm):
 
     def set_parent_choices(self, choices: list[tuple[int, str]]) -> None:
         """Offer *choices* (id, label) plus "top level" as parent."""
-        self.parent_id.choices = [
-            SelectChoice("", str(_l("— top level —"))),
-            *(SelectChoice(str(value), label) for value, label in choices),
-        ]
-        self.kind.choices = [SelectChoice(kind.value, kind.label) for kind in OrgUnitKind]
+        self.parent_id.choices = optional_choices(str(_l("— top level —")), choices)
+        self.kind.choices = enum_choices(OrgUnitKind)
 
 
 class SettingsForm(FlaskForm):

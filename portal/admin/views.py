@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -17,6 +17,7 @@ from portal.admin.forms import (
     UserForm,
 )
 from portal.core.access import allow
+from portal.core.arguments import enum_arg, int_arg, page_number, page_size, text_arg
 from portal.core.errors import DomainError
 
 bp = Blueprint("admin", __name__, template_folder="templates")
@@ -47,20 +48,14 @@ def _prepare(form: UserForm) -> None:
 @bp.route("/users")
 @allow(Role.ADMIN)
 def users() -> ResponseReturnValue:
-    args = request.args
-    role = args.get("role", "")
-    active = args.get("active", "")
-    org_unit = args.get("org_unit", "")
     criteria = queries.UserFilter(
-        text=args.get("q", "").strip(),
-        role=Role(role) if role in {r.value for r in Role} else None,
-        org_unit_id=int(org_unit) if org_unit.isdigit() else None,
-        without_org_unit=org_unit == "none",
-        active={"yes": True, "no": False}.get(active),
+        text=text_arg("q", 200),
+        role=enum_arg(Role, "role"),
+        org_unit_id=int_arg("org_unit"),
+        without_org_unit=request.args.get("org_unit") == "none",
+        active={"yes": True, "no": False}.get(request.args.get("active", "")),
     )
-    page = queries.list_users(
-        criteria, args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
-    )
+    page = queries.list_users(criteria, page_number(), page_size())
     return render_template(
         "admin/users.html",
         page=page,

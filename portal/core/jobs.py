@@ -137,4 +137,8 @@ def enqueue(function: Callable[..., Any], *args: Any, tenant: int | None = None)
 
 def consumer_of(app: Flask, workers: int) -> Any:
     """Return a consumer of *app*'s queue with *workers* threads (periodic jobs included)."""
-    return huey(app).create_consumer(workers=workers, worker_type="thread", periodic=True)
+    # An idle consumer asks the SQLite queue less and less often; two seconds at most keeps
+    # an immediate e-mail immediate (Redis is not polled: it hands jobs over as they come).
+    return huey(app).create_consumer(
+        workers=workers, worker_type="thread", periodic=True, max_delay=2.0
+    )

@@ -15,8 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from portal.admin.forms import MultiCheckboxField
-from portal.core.forms import optional_int
+from portal.core.forms import MultiCheckboxField, optional_choices, optional_int
 
 _MARKDOWN_HINT = _l("You can use Markdown: **bold**, *italic*, lists with “-”, links.")
 
@@ -63,7 +62,7 @@ class IdeaForm(FlaskForm):
 
     def set_choices(self, fields: list[tuple[int, str]], org_units: list[tuple[int, str]]) -> None:
         """Offer *fields* of action and *org_units* as (id, label)."""
-        self.field_of_action_id.choices = [(None, str(_l("— none —"))), *fields]
+        self.field_of_action_id.choices = optional_choices(str(_l("— none —")), fields)
         self.org_unit_ids.choices = org_units
 
 

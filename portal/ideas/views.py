@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -22,7 +21,8 @@ from portal.accounts import signed_in_user
 from portal.accounts.models import Role
 from portal.accounts.services import org_units_tree
 from portal.core.access import allow
-from portal.core.errors import DomainError
+from portal.core.arguments import enum_arg, int_arg, page_number, page_size, text_arg
+from portal.core.errors import DomainError, Forbidden
 from portal.core.forms import ActionForm
 from portal.ideas import queries
 from portal.ideas.forms import (
@@ -57,38 +57,20 @@ bp = Blueprint("ideas", __name__, template_folder="templates")
 READERS = (Role.EMPLOYEE, Role.MODERATOR)
 
 
-def _page_number() -> int:
-    return request.args.get("page", 1, type=int)
-
-
-def _per_page() -> int:
-    return int(current_app.config["PAGE_SIZE"])
-
-
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
-def _enum_arg(enum: Any, name: str, default: Any = None) -> Any:
-    value = request.args.get(name, "")
-    return enum(value) if value in {member.value for member in enum} else default
-
-
 @bp.route("/")
 @allow(*READERS)
 def index() -> ResponseReturnValue:
     criteria = queries.IdeaFilter(
-        text=request.args.get("q", "").strip()[:200],
-        state=_enum_arg(IdeaState, "state"),
-        field_of_action_id=_int_arg("field"),
-        org_unit_id=_int_arg("org_unit"),
-        tag=request.args.get("tag", "").strip().lower()[:60],
-        sort=_enum_arg(queries.Sort, "sort", queries.Sort.NEWEST),
+        text=text_arg("q", 200),
+        state=enum_arg(IdeaState, "state"),
+        field_of_action_id=int_arg("field"),
+        org_unit_id=int_arg("org_unit"),
+        tag=text_arg("tag", 60).lower(),
+        sort=enum_arg(queries.Sort, "sort") or queries.Sort.NEWEST,
     )
     found = queries.list_ideas(
         criteria,
-        _per_page(),
+        page_size(),
         after=request.args.get("after", ""),
         before=request.args.get("before", ""),
     )
@@ -117,7 +99,7 @@ def mine() -> ResponseReturnValue:
         return redirect(url_for("ideas.mine"))
     if request.method == "GET":
         follow.field_ids.data = sorted(feed.followed_field_ids(signed_in_user()))
-    found = queries.my_ideas(signed_in_user(), _page_number(), _per_page())
+    found = queries.my_ideas(signed_in_user(), page_number(), page_size())
     return render_template("ideas/mine.html", page=found, follow=follow)
 
 
@@ -159,6 +141,8 @@ def _saved_message(idea: Idea) -> str:
 
 def _idea_form(idea: Idea | None) -> ResponseReturnValue:
     """Show the form of a new idea (*idea* None) or of *idea*, and save it when sent."""
+    if idea is not None and not access.may_edit(idea, signed_in_user()):
+        raise Forbidden(_("You may not change this idea in its current state."))
     form = IdeaForm(obj=idea)
     _prepare(form, idea)
     if form.validate_on_submit():
@@ -326,6 +310,8 @@ def merge(idea_id: int) -> ResponseReturnValue:
         keep = access.get_idea(form.keep_id.data or 0, signed_in_user())
         lifecycle.merge(idea, keep, signed_in_user(), form.reason.data or "")
     except DomainError as error:
+        if not access.may_merge(idea, signed_in_user()):
+            raise  # this idea's page has no merge form to show the message in
         form.keep_id.errors = [error.message]
         return _render_detail(idea, 422, merge_form=form)
     flash(_("The idea has been merged into “%(title)s”.", title=keep.title), "success")
@@ -335,7 +321,7 @@ def merge(idea_id: int) -> ResponseReturnValue:
 @bp.route("/similar")
 @allow(*READERS)
 def similar() -> ResponseReturnValue:
-    ideas = search.similar_ideas(request.args.get("title", "")[:200], _int_arg("exclude"))
+    ideas = search.similar_ideas(request.args.get("title", "")[:200], int_arg("exclude"))
     return jsonify(
         [
             {
@@ -352,7 +338,7 @@ def similar() -> ResponseReturnValue:
 @bp.route("/screening")
 @allow(Role.MODERATOR)
 def screening() -> ResponseReturnValue:
-    found = queries.screening_queue(_page_number(), _per_page())
+    found = queries.screening_queue(page_number(), page_size())
     return render_template("ideas/screening.html", page=found)
 
 

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField
 
+from portal.core.forms import enum_choices
 from portal.notifications.models import EmailMode
 
 
@@ -16,4 +17,4 @@ class EmailModeForm(FlaskForm):
 
     def set_choices(self) -> None:
         """Offer the modes with labels in the current language."""
-        self.email_mode.choices = [(mode.value, mode.label) for mode in EmailMode]
+        self.email_mode.choices = enum_choices(EmailMode)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
 from portal.accounts import signed_in_user
 from portal.core.access import SIGNED_IN, allow
+from portal.core.arguments import page_number, page_size
 from portal.core.forms import ActionForm
 from portal.core.templating import link_url
 from portal.notifications import services
@@ -23,9 +24,7 @@ bp = Blueprint("notifications", __name__, template_folder="templates")
 def index() -> ResponseReturnValue:
     form = EmailModeForm(email_mode=services.email_mode(signed_in_user()).value)
     form.set_choices()
-    page = services.list_notifications(
-        signed_in_user(), request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
-    )
+    page = services.list_notifications(signed_in_user(), page_number(), page_size())
     return render_template(
         "notifications/index.html",
         page=page,

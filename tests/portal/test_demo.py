@@ -5,6 +5,8 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import OrgUnit, OrgUnitKind, Role, User
 from portal.demo import load_demo
+from portal.ideas.models import Idea, IdeaEvent, IdeaState
+from portal.ideas.services.lifecycle import TRANSITIONS
 from tests.conftest import csrf_token
 
 DEMO_LOGINS = {
@@ -18,9 +20,8 @@ DEMO_LOGINS = {
 
 
 @pytest.fixture
-def demo(app, db):
-    with app.test_request_context():
-        load_demo()
+def demo(db):
+    load_demo()
     return db
 
 
@@ -34,16 +35,41 @@ def test_demo_has_five_dezernate_about_forty_users_and_every_role(demo):
     assert set().union(*(user.roles for user in users)) == set(Role)
 
 
-@pytest.mark.parametrize(("email", "role"), DEMO_LOGINS.items())
-def test_documented_demo_log_ins_work(demo, client, email, role):
-    response = client.post(
-        "/login",
-        data={
-            "email": email,
-            "password": "musterstadt-demo",
-            "csrf_token": csrf_token(client, "/login"),
-        },
-    )
-    assert response.status_code == 302
-    html = client.get("/").get_data(as_text=True)
-    assert f'id="panel-{role.value}"' in html
+def test_documented_demo_log_ins_work(demo, app):
+    for email, role in DEMO_LOGINS.items():
+        client = app.test_client()
+        response = client.post(
+            "/login",
+            data={
+                "email": email,
+                "password": "musterstadt-demo",
+                "csrf_token": csrf_token(client, "/login"),
+            },
+        )
+        assert response.status_code == 302, email
+        html = client.get("/").get_data(as_text=True)
+        assert f'id="panel-{role.value}"' in html
+
+
+def test_every_demo_state_change_is_one_the_lifecycle_allows(demo):
+    events = demo.session.scalars(select(IdeaEvent).order_by(IdeaEvent.at, IdeaEvent.id)).all()
+    created = {event.idea_id for event in events if event.from_state is None}
+    steps = [(event.from_state, event.to_state) for event in events if event.from_state]
+    assert all(step in TRANSITIONS for step in steps), set(steps) - set(TRANSITIONS)
+    ideas = demo.session.scalars(select(Idea)).all()
+    assert created == {idea.id for idea in ideas}
+    # Each idea's last recorded step is its state.
+    last = {event.idea_id: event.to_state for event in events}
+    assert all(last[idea.id] is idea.state for idea in ideas)
+
+
+def test_demo_shows_no_state_whose_record_does_not_exist_yet(demo):
+    shown = set(demo.session.scalars(select(Idea.state).distinct()))
+    assert shown == {
+        IdeaState.DRAFT,
+        IdeaState.SUBMITTED,
+        IdeaState.SCREENING,
+        IdeaState.ACCEPTED,
+        IdeaState.DECLINED,
+        IdeaState.MERGED,
+    }

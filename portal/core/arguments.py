@@ -1,0 +1,48 @@
+"""Values from the query string of a list page, read so that odd input never becomes an error.
+
+A number that is not one (text, superscript digits, thirty digits) counts as absent, an unknown
+choice as the default: a tampered or outdated link shows the list, not an error page.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from flask import current_app, request
+
+from portal.core.enums import LabelledEnum
+
+E = TypeVar("E", bound=LabelledEnum)
+
+#: Ids and page numbers are 32-bit integers in the database; a larger number names nothing.
+_LARGEST = 2**31 - 1
+
+
+def int_arg(name: str) -> int | None:
+    """Return the whole number given as *name*, or None when it is missing or not one."""
+    value = request.args.get(name, "")
+    if not (value.isascii() and value.isdigit()) or int(value) > _LARGEST:
+        return None
+    return int(value)
+
+
+def text_arg(name: str, limit: int) -> str:
+    """Return the text given as *name*, trimmed and at most *limit* characters long."""
+    return request.args.get(name, "").strip()[:limit]
+
+
+def enum_arg(members: type[E], name: str, default: E | None = None) -> E | None:
+    """Return the member of *members* whose value is given as *name*, else *default*."""
+    value = request.args.get(name, "")
+    known = {member.value: member for member in members}
+    return known.get(value, default)
+
+
+def page_number() -> int:
+    """Return the page asked for (`page`), 1 when it is missing or not a page number."""
+    return max(1, int_arg("page") or 1)
+
+
+def page_size() -> int:
+    """Return how many rows a list page shows."""
+    return int(current_app.config["PAGE_SIZE"])
