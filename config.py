@@ -6,7 +6,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 BASE_DIR = Path(__file__).resolve().parent
 DEFAULT_INSTANCE_DIR = BASE_DIR / "instance"
@@ -111,7 +111,7 @@ class Config:
         self.LANGUAGES = ("de", "en")
         self.PAGE_SIZE = 25
         self.WTF_CSRF_TIME_LIMIT = None
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
         for key, value in overrides.items():
             setattr(self, key, value)
         if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):

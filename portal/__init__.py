@@ -6,7 +6,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, has_request_context, session
+from flask import Flask, Response, current_app, has_request_context, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -102,7 +102,7 @@ def _register_request_hooks(app: Flask) -> None:
     app.before_request(enforce_access)
 
     @app.after_request
-    def end_transaction(response: Any) -> Any:
+    def end_transaction(response: Response) -> Response:
         # One transaction per request, committed here once. Any answer of 400 or above is a
         # refusal, whoever produced it (a view re-rendering a form, an error handler), and
         # rolls back whatever the services had flushed.
@@ -117,7 +117,7 @@ def _register_request_hooks(app: Flask) -> None:
             transactions.end(commit=False)
 
     @app.after_request
-    def security_headers(response: Any) -> Any:
+    def security_headers(response: Response) -> Response:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import ParamSpec, TypeVar
 
 import click
 from flask import Flask, current_app
@@ -26,7 +26,7 @@ from werkzeug.serving import run_simple
 from portal import create_app
 from portal.accounts.models import Role
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
 T = TypeVar("T")
 
 
@@ -61,15 +61,15 @@ def run_for_tenant(work: Callable[[], T]) -> T:
         raise click.ClickException(error.message) from error
 
 
-def tenant_command(command: F) -> F:
+def tenant_command(command: Callable[P, T]) -> Callable[P, T]:
     """Run *command* with `run_for_tenant`."""
 
     @functools.wraps(command)
     @with_appcontext
-    def run(*args: Any, **kwargs: Any) -> Any:
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
         return run_for_tenant(functools.partial(command, *args, **kwargs))
 
-    return run  # type: ignore[return-value]
+    return run
 
 
 @click.command("run")
@@ -84,6 +84,7 @@ def tenant_command(command: F) -> F:
 @with_appcontext
 def run_command(host: str, port: int, jobs: bool) -> None:
     """Serve the portal with the development server, and its background jobs beside it."""
+    # Flask types `current_app` as the application, not as the proxy that has this method.
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     consumer = None
     if jobs and not app.config["JOBS_IMMEDIATE"]:
@@ -118,6 +119,7 @@ def jobs_run(workers: int, parent: int | None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     if parent is not None:
         threading.Thread(target=_stop_without, args=(parent,), daemon=True).start()
+    # Flask types `current_app` as the application, not as the proxy that has this method.
     consumer_of(current_app._get_current_object(), workers).run()  # type: ignore[attr-defined]
 
 

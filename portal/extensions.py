@@ -21,7 +21,13 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
-    """Declarative base of every model."""
+    """Declarative base of every model: models subclass it, not `db.Model`.
+
+    Flask-SQLAlchemy builds `db.Model` from this class at run time, as a class of its own that
+    shares this registry and metadata (so `db.metadata` and the migrations see every table);
+    type checkers cannot follow that. The portal needs nothing `db.Model` adds: it queries with
+    `select()` through `db.session`, names its tables itself and uses one database.
+    """
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
+from portal.accounts.models import User
 from portal.core import tenancy
 from portal.extensions import db, login_manager
 
@@ -21,7 +22,6 @@ _WHILE_PASSWORD_MUST_CHANGE = frozenset(
 
 def init_app(app: Flask) -> None:
     """Load the signed-in user, keep initial passwords from being used, serve the account pages."""
-    from portal.accounts.models import User
     from portal.accounts.services import current_municipality
     from portal.accounts.views import bp
 
@@ -32,7 +32,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
         if not user_id.isdigit():
             return None
@@ -42,6 +41,9 @@ def init_app(app: Flask) -> None:
         # tenant filter finds no user of another municipality.
         user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
         return user if user is not None and user.active else None
+
+    # Registered by a call: as a decorator, Flask-Login's (untyped) one would erase its types.
+    login_manager.user_loader(load_user)
 
     @app.before_request
     def require_own_password() -> ResponseReturnValue | None:
@@ -56,3 +58,11 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def inject_municipality() -> dict[str, Any]:
         return {"municipality": current_municipality() if tenancy.has_tenant() else None}
+
+
+def signed_in_user() -> User:
+    """Return the user of the current request, in a view that admits signed-in users only."""
+    user = current_user._get_current_object()
+    if not isinstance(user, User):
+        raise RuntimeError("signed_in_user() serves only views that admit signed-in users")
+    return user

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.enums import LabelledEnum, db_enum
 from portal.core.models import TenantMixin, TimestampMixin, UTCDateTime, utcnow
-from portal.extensions import db
+from portal.extensions import Base
 
 
 class Role(LabelledEnum):
@@ -40,7 +40,7 @@ class OrgUnitKind(LabelledEnum):
     ABTEILUNG = "abteilung", _l("Division (Abteilung)")
 
 
-class Municipality(TimestampMixin, db.Model):
+class Municipality(TimestampMixin, Base):
     """A municipality (tenant): every domain row belongs to exactly one."""
 
     __tablename__ = "municipality"
@@ -54,7 +54,7 @@ class Municipality(TimestampMixin, db.Model):
     __table_args__ = (CheckConstraint("slug <> ''", name="slug_not_empty"),)
 
 
-class OrgUnit(TenantMixin, TimestampMixin, db.Model):
+class OrgUnit(TenantMixin, TimestampMixin, Base):
     """A unit of the administration; units form a tree (Dezernat → Amt → Abteilung)."""
 
     __tablename__ = "org_unit"
@@ -83,7 +83,7 @@ class OrgUnit(TenantMixin, TimestampMixin, db.Model):
         return f"{self.code} – {self.name}"
 
 
-class UserRole(db.Model):
+class UserRole(Base):
     """One role held by one user."""
 
     __tablename__ = "user_role"
@@ -94,7 +94,7 @@ class UserRole(db.Model):
     role: Mapped[Role] = mapped_column(db_enum(Role, "role"), primary_key=True)
 
 
-class User(TenantMixin, TimestampMixin, db.Model):
+class User(TenantMixin, TimestampMixin, Base):
     """A member of staff with an account."""
 
     __tablename__ = "user_account"
@@ -155,7 +155,7 @@ class User(TenantMixin, TimestampMixin, db.Model):
         self.role_rows = keep + [UserRole(role=r) for r in sorted(roles - present, key=str)]
 
 
-class LoginAttempt(TenantMixin, db.Model):
+class LoginAttempt(TenantMixin, Base):
     """A sign-in attempt, kept to rate-limit guessing per account and per address."""
 
     __tablename__ = "login_attempt"

@@ -16,7 +16,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from portal.accounts import services
+from portal.accounts import services, signed_in_user
 from portal.accounts.forms import LanguageForm, LoginForm, PasswordChangeForm
 from portal.core.access import PUBLIC, SIGNED_IN, allow
 from portal.core.errors import DomainError
@@ -68,7 +68,7 @@ def account() -> ResponseReturnValue:
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current.data or "", form.new.data or "")
+            services.change_password(signed_in_user(), form.current.data or "", form.new.data or "")
         except DomainError as error:
             form.new.errors = [error.message]
             return render_template("accounts/account.html", form=form), 422
@@ -87,5 +87,5 @@ def language(code: str) -> ResponseReturnValue:
         return redirect(target)
     session["locale"] = code
     if current_user.is_authenticated:
-        services.set_locale(current_user, code)
+        services.set_locale(signed_in_user(), code)
     return redirect(target)

@@ -8,11 +8,13 @@ from wtforms import (
     BooleanField,
     EmailField,
     PasswordField,
-    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
 )
+
+# SelectChoice is new in WTForms 3.3; types-WTForms describes 3.2.
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from portal.accounts.models import OrgUnitKind, Role

@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from portal.accounts import queries
+from portal.accounts import queries, signed_in_user
 from portal.accounts import services as accounts
 from portal.accounts.models import OrgUnitKind, Role
 from portal.admin.forms import (
@@ -95,7 +94,7 @@ def user_edit(user_id: int) -> ResponseReturnValue:
         form.roles.data = [role.value for role in user.roles]
     if form.validate_on_submit():
         try:
-            accounts.update_user(user, _user_data(form), current_user)
+            accounts.update_user(user, _user_data(form), signed_in_user())
         except DomainError as error:
             flash(error.message, "danger")
         else:

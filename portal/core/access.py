@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core.errors import Forbidden
+from portal.extensions import login_manager
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -76,5 +77,5 @@ def enforce_access() -> Any:
     if may_access(current_user, allowed):
         return None
     if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+        return login_manager.unauthorized()
     raise Forbidden(_("Your roles do not allow this page."))

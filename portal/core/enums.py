@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 
 from sqlalchemy import Enum
 
@@ -17,11 +17,18 @@ class LabelledEnum(enum.Enum):
 
     _label: Any
 
-    def __new__(cls, value: str, label: Any) -> LabelledEnum:
-        member = object.__new__(cls)
-        member._value_ = value
-        member._label = label
-        return member
+    if TYPE_CHECKING:
+        # Enum's own __new__ replaces the one below once the members are made, and looks a
+        # member up by its value alone: `IdeaState("draft")`.
+        def __new__(cls, value: str) -> Self: ...
+
+    else:
+
+        def __new__(cls, value: str, label: Any) -> LabelledEnum:
+            member = object.__new__(cls)
+            member._value_ = value
+            member._label = label
+            return member
 
     @property
     def label(self) -> str:

@@ -6,7 +6,9 @@ from collections.abc import Iterable
 
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
-from wtforms.fields.choices import SelectChoice
+
+# SelectChoice is new in WTForms 3.3; types-WTForms describes 3.2.
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.core.enums import LabelledEnum

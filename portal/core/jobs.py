@@ -92,7 +92,7 @@ def init_app(app: Flask) -> None:
 
 def huey(app: Flask | None = None) -> Huey:
     """Return the job queue of *app* (default: the current application)."""
-    return (app or current_app).extensions[_KEY]["huey"]  # type: ignore[no-any-return]
+    return (app or current_app).extensions[_KEY]["huey"]
 
 
 def register_jobs(app: Flask, functions: Iterable[Callable[..., Any]]) -> None:

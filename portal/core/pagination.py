@@ -38,7 +38,7 @@ class Page(Generic[T]):
         return self.page < self.pages
 
 
-def paginate(query: Select[tuple[T]], page: int, per_page: int) -> Page[T]:
+def paginate(query: Select[T], page: int, per_page: int) -> Page[T]:
     """Run *query* for one page, counting the whole list in a second query."""
     page = max(1, page)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
@@ -108,7 +108,7 @@ def _decode(cursor: str, keys: Keys) -> list[Any] | None:
 
 
 def seek(
-    query: Select[tuple[T]],
+    query: Select[T],
     keys: Keys,
     per_page: int,
     *,
@@ -140,7 +140,7 @@ def seek(
     items = list(db.session.scalars(query.join(page, columns[-1] == keys[-1]).order_by(*in_order)))
     more = len(items) > per_page
     if values is None and not more:
-        total = len(items)  # the first page holds the whole list
+        total: int | None = len(items)  # the first page holds the whole list
     else:
         total = db.session.scalar(
             select(func.count()).select_from(query.order_by(None).limit(cap + 1).subquery())

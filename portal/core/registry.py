@@ -84,10 +84,10 @@ _KEY = "wandelwerk_registry"
 def registry(app: Flask | None = None) -> Registry:
     """Return the contributions registered with *app* (default: the current application)."""
     app = app or current_app
-    found = app.extensions.get(_KEY)
+    found: Registry | None = app.extensions.get(_KEY)
     if found is None:
         found = app.extensions[_KEY] = Registry()
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def add_navigation(app: Flask, *items: NavItem) -> None:

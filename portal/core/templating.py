@@ -36,7 +36,7 @@ def _format_date(value: date | datetime | None) -> str:
     """Format a date the way users here expect: 22.11.2026 in German."""
     if value is None:
         return ""
-    return format_date(value, "medium")
+    return str(format_date(value, "medium"))
 
 
 def _format_datetime(value: datetime | None) -> str:

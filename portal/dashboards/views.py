@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 
+from portal.accounts import signed_in_user
 from portal.core.access import SIGNED_IN, allow
 from portal.dashboards import services
 
@@ -17,6 +17,6 @@ bp = Blueprint("dashboards", __name__, template_folder="templates")
 def index() -> ResponseReturnValue:
     return render_template(
         "dashboards/index.html",
-        panels=services.start_panels(current_user),
-        news=services.newsfeed(current_user),
+        panels=services.start_panels(signed_in_user()),
+        news=services.newsfeed(signed_in_user()),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import OrgUnit, User
 from portal.core.enums import LabelledEnum, db_enum
 from portal.core.models import TenantMixin, TimestampMixin, UTCDateTime, utcnow
-from portal.extensions import db
+from portal.extensions import Base, db
 
 
 class IdeaState(LabelledEnum):
@@ -92,7 +93,7 @@ idea_tag = Table(
 )
 
 
-class FieldOfAction(TenantMixin, TimestampMixin, db.Model):
+class FieldOfAction(TenantMixin, TimestampMixin, Base):
     """A field of action (Handlungsfeld) such as Bürger-Services or E-Akte; moderators keep them."""
 
     __tablename__ = "field_of_action"
@@ -109,7 +110,7 @@ class FieldOfAction(TenantMixin, TimestampMixin, db.Model):
     )
 
 
-class Tag(TenantMixin, db.Model):
+class Tag(TenantMixin, Base):
     """A free keyword that authors attach to ideas."""
 
     __tablename__ = "tag"
@@ -125,13 +126,13 @@ class Tag(TenantMixin, db.Model):
 
 
 #: The condition of a partial index over the ideas the lists show (all but drafts).
-_LISTED = {
+_LISTED: dict[str, Any] = {
     "postgresql_where": text("state <> 'draft'"),
     "sqlite_where": text("state <> 'draft'"),
 }
 
 
-class Idea(TenantMixin, TimestampMixin, db.Model):
+class Idea(TenantMixin, TimestampMixin, Base):
     """An idea of a member of staff, from draft to project."""
 
     __tablename__ = "idea"
@@ -217,7 +218,7 @@ class Idea(TenantMixin, TimestampMixin, db.Model):
     )
 
 
-class IdeaEvent(TenantMixin, db.Model):
+class IdeaEvent(TenantMixin, Base):
     """One step of an idea's lifecycle: who moved it from which state to which, when and why."""
 
     __tablename__ = "idea_event"
@@ -243,7 +244,7 @@ class IdeaEvent(TenantMixin, db.Model):
     )
 
 
-class Support(TenantMixin, db.Model):
+class Support(TenantMixin, Base):
     """One employee supports one idea."""
 
     __tablename__ = "support"
@@ -258,7 +259,7 @@ class Support(TenantMixin, db.Model):
     __table_args__ = (UniqueConstraint("idea_id", "user_id"),)
 
 
-class Comment(TenantMixin, TimestampMixin, db.Model):
+class Comment(TenantMixin, TimestampMixin, Base):
     """A comment on an idea, or a reply to one (replies are one level deep)."""
 
     __tablename__ = "comment"
@@ -294,7 +295,7 @@ class Comment(TenantMixin, TimestampMixin, db.Model):
     )
 
 
-class Attachment(TenantMixin, db.Model):
+class Attachment(TenantMixin, Base):
     """A file attached to an idea, stored outside the static folder under a random name."""
 
     __tablename__ = "attachment"
@@ -318,7 +319,7 @@ class Attachment(TenantMixin, db.Model):
     __table_args__ = (CheckConstraint("size > 0", name="size_positive"),)
 
 
-class FieldSubscription(TenantMixin, db.Model):
+class FieldSubscription(TenantMixin, Base):
     """A user follows a field of action: its new ideas appear in their newsfeed."""
 
     __tablename__ = "field_subscription"

@@ -66,7 +66,7 @@ _IDEA_TEXTS = (
 )
 
 
-def _list_query() -> Select[tuple[Idea]]:
+def _list_query() -> Select[Idea]:
     return select(Idea).options(
         # A list shows a card per idea: none of its Markdown texts, of the author and the
         # field of action only the name. Reading any of the rest would raise, not query.

@@ -16,8 +16,8 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user
 
+from portal.accounts import signed_in_user
 from portal.accounts.models import Role
 from portal.accounts.services import org_units_tree
 from portal.core.access import allow
@@ -34,7 +34,7 @@ from portal.ideas.forms import (
     MergeForm,
     TransitionForm,
 )
-from portal.ideas.models import Idea, IdeaState
+from portal.ideas.models import FieldOfAction, Idea, IdeaState
 from portal.ideas.services import (
     access,
     attachments,
@@ -78,7 +78,7 @@ def index() -> ResponseReturnValue:
         "ideas/index.html",
         page=found,
         criteria=criteria,
-        may_write=current_user.has_role(Role.EMPLOYEE),
+        may_write=signed_in_user().has_role(Role.EMPLOYEE),
         options={
             "state": [(s.value, s.label) for s in IdeaState if s is not IdeaState.DRAFT],
             "field": [(f.id, f.name) for f in fields_of_action()],
@@ -94,12 +94,12 @@ def mine() -> ResponseReturnValue:
     follow = FollowForm()
     follow.field_ids.choices = [(f.id, f.name) for f in fields_of_action()]
     if follow.validate_on_submit():
-        feed.follow_fields(current_user, follow.field_ids.data or [])
+        feed.follow_fields(signed_in_user(), follow.field_ids.data or [])
         flash(_("Your newsfeed now follows the chosen fields of action."), "success")
         return redirect(url_for("ideas.mine"))
     if request.method == "GET":
-        follow.field_ids.data = sorted(feed.followed_field_ids(current_user))
-    found = queries.my_ideas(current_user, page_number(), page_size())
+        follow.field_ids.data = sorted(feed.followed_field_ids(signed_in_user()))
+    found = queries.my_ideas(signed_in_user(), page_number(), page_size())
     return render_template("ideas/mine.html", page=found, follow=follow)
 
 
@@ -135,13 +135,13 @@ def _idea_data(form: IdeaForm) -> authoring.IdeaData:
 
 def _saved_message(idea: Idea) -> str:
     if idea.state is IdeaState.DRAFT:
-        return _("Your draft has been saved. Only you can see it until you submit it.")
-    return _("Your idea has been saved and is visible to all staff.")
+        return str(_("Your draft has been saved. Only you can see it until you submit it."))
+    return str(_("Your idea has been saved and is visible to all staff."))
 
 
 def _idea_form(idea: Idea | None) -> ResponseReturnValue:
     """Show the form of a new idea (*idea* None) or of *idea*, and save it when sent."""
-    if idea is not None and not access.may_edit(idea, current_user):
+    if idea is not None and not access.may_edit(idea, signed_in_user()):
         raise Forbidden(_("You may not change this idea in its current state."))
     form = IdeaForm(obj=idea)
     _prepare(form, idea)
@@ -149,9 +149,9 @@ def _idea_form(idea: Idea | None) -> ResponseReturnValue:
         submit = request.form.get("action") == "submit"
         try:
             if idea is None:
-                idea = authoring.create_idea(_idea_data(form), current_user, submit=submit)
+                idea = authoring.create_idea(_idea_data(form), signed_in_user(), submit=submit)
             else:
-                authoring.update_idea(idea, _idea_data(form), current_user, submit=submit)
+                authoring.update_idea(idea, _idea_data(form), signed_in_user(), submit=submit)
         except DomainError as error:
             flash(error.message, "danger")
         else:
@@ -170,7 +170,7 @@ def new() -> ResponseReturnValue:
 @bp.route("/<int:idea_id>/edit", methods=["GET", "POST"])
 @allow(*READERS)
 def edit(idea_id: int) -> ResponseReturnValue:
-    return _idea_form(access.get_idea(idea_id, current_user))
+    return _idea_form(access.get_idea(idea_id, signed_in_user()))
 
 
 def _render_detail(idea: Idea, status: int = 200, **forms: Any) -> ResponseReturnValue:
@@ -180,7 +180,7 @@ def _render_detail(idea: Idea, status: int = 200, **forms: Any) -> ResponseRetur
     forms.setdefault("merge_form", MergeForm())
     return render_template(
         "ideas/detail.html",
-        page=page.idea_page(idea, current_user),
+        page=page.idea_page(idea, signed_in_user()),
         idea=idea,
         threads_shown=discussion.THREADS_SHOWN,
         action_form=ActionForm(),
@@ -191,19 +191,19 @@ def _render_detail(idea: Idea, status: int = 200, **forms: Any) -> ResponseRetur
 @bp.route("/<int:idea_id>")
 @allow(*READERS)
 def detail(idea_id: int) -> ResponseReturnValue:
-    return _render_detail(access.get_idea(idea_id, current_user))
+    return _render_detail(access.get_idea(idea_id, signed_in_user()))
 
 
 @bp.route("/<int:idea_id>/state", methods=["POST"])
 @allow(*READERS)
 def change_state(idea_id: int) -> ResponseReturnValue:
-    idea = access.get_idea(idea_id, current_user)
+    idea = access.get_idea(idea_id, signed_in_user())
     form = TransitionForm()
     target = form.target.data if form.validate_on_submit() else None
-    if target not in {state.value for state in IdeaState}:
+    if target is None or target not in {state.value for state in IdeaState}:
         return _render_detail(idea, 422, transition_form=form)
     try:
-        lifecycle.change_state(idea, IdeaState(target), current_user, form.reason.data or "")
+        lifecycle.change_state(idea, IdeaState(target), signed_in_user(), form.reason.data or "")
     except DomainError as error:
         if error.status_code != 400:
             raise
@@ -216,21 +216,21 @@ def change_state(idea_id: int) -> ResponseReturnValue:
 @bp.route("/<int:idea_id>/delete", methods=["POST"])
 @allow(Role.EMPLOYEE)
 def delete(idea_id: int) -> ResponseReturnValue:
-    idea = access.get_idea(idea_id, current_user)
+    idea = access.get_idea(idea_id, signed_in_user())
     if ActionForm().validate_on_submit():
-        authoring.delete_draft(idea, current_user)
+        authoring.delete_draft(idea, signed_in_user())
         flash(_("Your draft has been deleted."), "success")
     return redirect(url_for("ideas.mine"))
 
 
 def _toggle_support(idea_id: int, *, give: bool) -> ResponseReturnValue:
-    idea = access.get_idea(idea_id, current_user)
+    idea = access.get_idea(idea_id, signed_in_user())
     if ActionForm().validate_on_submit():
         if give:
-            discussion.support(idea, current_user)
+            discussion.support(idea, signed_in_user())
             flash(_("Thank you for your support."), "success")
         else:
-            discussion.withdraw_support(idea, current_user)
+            discussion.withdraw_support(idea, signed_in_user())
             flash(_("Your support has been withdrawn."), "success")
     return redirect(url_for("ideas.detail", idea_id=idea.id))
 
@@ -250,13 +250,13 @@ def withdraw(idea_id: int) -> ResponseReturnValue:
 @bp.route("/<int:idea_id>/comments", methods=["POST"])
 @allow(*READERS)
 def comment(idea_id: int) -> ResponseReturnValue:
-    idea = access.get_idea(idea_id, current_user)
+    idea = access.get_idea(idea_id, signed_in_user())
     form = CommentForm()
     if not form.validate_on_submit():
         return _render_detail(idea, 422, comment_form=form)
     parent = form.parent_id.data or ""
     created = discussion.add_comment(
-        idea, current_user, form.body.data or "", int(parent) if parent.isdigit() else None
+        idea, signed_in_user(), form.body.data or "", int(parent) if parent.isdigit() else None
     )
     flash(_("Your comment has been published."), "success")
     return redirect(url_for("ideas.detail", idea_id=idea.id, _anchor=f"comment-{created.id}"))
@@ -265,14 +265,14 @@ def comment(idea_id: int) -> ResponseReturnValue:
 @bp.route("/<int:idea_id>/attachments", methods=["POST"])
 @allow(*READERS)
 def attach(idea_id: int) -> ResponseReturnValue:
-    idea = access.get_idea(idea_id, current_user)
+    idea = access.get_idea(idea_id, signed_in_user())
     form = AttachmentForm()
     if not form.validate_on_submit():
         return _render_detail(idea, 422, attachment_form=form)
     upload = form.file.data
     try:
         attachment = attachments.add_attachment(
-            idea, current_user, upload.stream, upload.filename or ""
+            idea, signed_in_user(), upload.stream, upload.filename or ""
         )
     except attachments.UploadRefused as error:
         form.file.errors = [error.message]
@@ -284,7 +284,7 @@ def attach(idea_id: int) -> ResponseReturnValue:
 @bp.route("/<int:idea_id>/attachments/<int:attachment_id>")
 @allow(*READERS)
 def download(idea_id: int, attachment_id: int) -> ResponseReturnValue:
-    idea = access.get_idea(idea_id, current_user)
+    idea = access.get_idea(idea_id, signed_in_user())
     attachment, path = attachments.get_attachment(idea, attachment_id)
     response = send_file(
         path,
@@ -302,15 +302,15 @@ def download(idea_id: int, attachment_id: int) -> ResponseReturnValue:
 @bp.route("/<int:idea_id>/merge", methods=["POST"])
 @allow(Role.MODERATOR)
 def merge(idea_id: int) -> ResponseReturnValue:
-    idea = access.get_idea(idea_id, current_user)
+    idea = access.get_idea(idea_id, signed_in_user())
     form = MergeForm()
     if not form.validate_on_submit():
         return _render_detail(idea, 422, merge_form=form)
     try:
-        keep = access.get_idea(form.keep_id.data or 0, current_user)
-        lifecycle.merge(idea, keep, current_user, form.reason.data or "")
+        keep = access.get_idea(form.keep_id.data or 0, signed_in_user())
+        lifecycle.merge(idea, keep, signed_in_user(), form.reason.data or "")
     except DomainError as error:
-        if not access.may_merge(idea, current_user):
+        if not access.may_merge(idea, signed_in_user()):
             raise  # this idea's page has no merge form to show the message in
         form.keep_id.errors = [error.message]
         return _render_detail(idea, 422, merge_form=form)
@@ -354,7 +354,7 @@ def field_edit(field_id: int) -> ResponseReturnValue:
     return _field_form(get_field_of_action(field_id))
 
 
-def _field_form(found: Any) -> ResponseReturnValue:
+def _field_form(found: FieldOfAction | None) -> ResponseReturnValue:
     form = FieldOfActionForm(obj=found)
     if form.validate_on_submit():
         try:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.enums import LabelledEnum, db_enum
 from portal.core.models import TenantMixin, UTCDateTime, utcnow
-from portal.extensions import db
+from portal.extensions import Base
 
 
 class EmailMode(LabelledEnum):
@@ -22,7 +22,7 @@ class EmailMode(LabelledEnum):
     NONE = "none", _l("No e-mails, only here in the portal")
 
 
-class Notification(TenantMixin, db.Model):
+class Notification(TenantMixin, Base):
     """Something a user should know about: its kind and parameters, and the page it leads to.
 
     The text is written from the kind and the parameters when it is read, in the reader's
@@ -52,7 +52,7 @@ class Notification(TenantMixin, db.Model):
     )
 
 
-class NotificationPreference(TenantMixin, db.Model):
+class NotificationPreference(TenantMixin, Base):
     """A user's choice of e-mails; users without a row get the default, a daily digest."""
 
     __tablename__ = "notification_preference"

@@ -131,7 +131,7 @@ def message_of(notification: Notification) -> str:
     render = registry().messages.get(notification.kind)
     if render is None:
         # A module that is no longer installed wrote it; the link still leads somewhere.
-        return _("Something changed that concerns you.")
+        return str(_("Something changed that concerns you."))
     return render(notification.params)
 
 
@@ -205,7 +205,7 @@ def _due_for_digest() -> ColumnElement[bool]:
     )
 
 
-def _digest_rows() -> Select[tuple[Notification, User]]:
+def _digest_rows() -> Select[Notification, User]:
     return (
         select(Notification, User)
         .join(User, User.id == Notification.user_id)

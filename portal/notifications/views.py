@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from portal.accounts import signed_in_user
 from portal.core.access import SIGNED_IN, allow
 from portal.core.arguments import page_number, page_size
 from portal.core.forms import ActionForm
@@ -22,9 +22,9 @@ bp = Blueprint("notifications", __name__, template_folder="templates")
 @bp.route("/")
 @allow(SIGNED_IN)
 def index() -> ResponseReturnValue:
-    form = EmailModeForm(email_mode=services.email_mode(current_user).value)
+    form = EmailModeForm(email_mode=services.email_mode(signed_in_user()).value)
     form.set_choices()
-    page = queries.list_notifications(current_user, page_number(), page_size())
+    page = queries.list_notifications(signed_in_user(), page_number(), page_size())
     return render_template(
         "notifications/index.html",
         page=page,
@@ -40,7 +40,7 @@ def preferences() -> ResponseReturnValue:
     form = EmailModeForm()
     form.set_choices()
     if form.validate_on_submit():
-        services.set_email_mode(current_user, EmailMode(form.email_mode.data))
+        services.set_email_mode(signed_in_user(), EmailMode(form.email_mode.data))
         flash(_("Your e-mail preference has been saved."), "success")
     else:
         flash(_("Please choose one of the options."), "danger")
@@ -52,7 +52,7 @@ def preferences() -> ResponseReturnValue:
 def open_one(notification_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         return redirect(url_for("notifications.index"))
-    notification = services.open_notification(current_user, notification_id)
+    notification = services.open_notification(signed_in_user(), notification_id)
     try:
         target = link_url(services.target_of(notification))
     except BuildError:
@@ -65,6 +65,6 @@ def open_one(notification_id: int) -> ResponseReturnValue:
 @allow(SIGNED_IN)
 def read_all() -> ResponseReturnValue:
     if ActionForm().validate_on_submit():
-        services.mark_all_read(current_user)
+        services.mark_all_read(signed_in_user())
         flash(_("All notifications are marked as read."), "success")
     return redirect(url_for("notifications.index"))

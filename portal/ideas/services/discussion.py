@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
@@ -45,9 +46,11 @@ def support(idea: Idea, user: User, *, at: datetime | None = None) -> None:
 
 def withdraw_support(idea: Idea, user: User) -> None:
     """Withdraw *user*'s support of *idea*."""
-    removed = db.session.execute(
+    # The session answers a DELETE without RETURNING with a CursorResult, which counts the rows.
+    result = db.session.execute(
         delete(Support).where(Support.idea_id == idea.id, Support.user_id == user.id)
-    ).rowcount
+    )
+    removed = cast("CursorResult[Any]", result).rowcount
     if not removed:
         raise Conflict(_("You do not support this idea."))
     idea.support_count = Idea.support_count - 1

@@ -25,21 +25,21 @@ def idea_link(idea_id: int, anchor: str = "") -> Link:
 
 
 def _submitted(p: Mapping[str, Any]) -> str:
-    return _("New idea waiting for screening: %(title)s", title=p["title"])
+    return str(_("New idea waiting for screening: %(title)s", title=p["title"]))
 
 
 def _state_changed(p: Mapping[str, Any]) -> str:
     state = IdeaState(p["state"]).label
-    return _("Your idea “%(title)s” is now: %(state)s", title=p["title"], state=state)
+    return str(_("Your idea “%(title)s” is now: %(state)s", title=p["title"], state=state))
 
 
 def _commented(p: Mapping[str, Any]) -> str:
-    return _("%(name)s commented on “%(title)s”", name=p["name"], title=p["title"])
+    return str(_("%(name)s commented on “%(title)s”", name=p["name"], title=p["title"]))
 
 
 def _merged(p: Mapping[str, Any]) -> str:
-    return _(
-        "“%(other)s” was merged into your idea “%(title)s”", other=p["other"], title=p["title"]
+    return str(
+        _("“%(other)s” was merged into your idea “%(title)s”", other=p["other"], title=p["title"])
     )
 
 
