@@ -6,7 +6,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, current_app, has_request_context, session
+from flask import Flask, Response, current_app, has_request_context, request, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -63,20 +63,31 @@ def create_app(config: Config | None = None) -> Flask:
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    """Enforce foreign keys and let SQLAlchemy own transactions (SAVEPOINT needs it)."""
+    """Enforce foreign keys, let SQLAlchemy own transactions (SAVEPOINT needs it), and let
+    concurrent requests wait for each other instead of failing.
+
+    In WAL mode readers and one writer work at the same time. A transaction that reads first and
+    writes later cannot wait for another writer: SQLite refuses it at once ("database is
+    locked"), since waiting could deadlock. So a unit of work that may write (a POST, a command,
+    a job) takes the write lock when it begins (`BEGIN IMMEDIATE`) and waits for it up to the
+    busy timeout; a page that only reads begins as a reader.
+    """
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # pysqlite's own transaction handling breaks SAVEPOINT and transactional DDL.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA busy_timeout=15000")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def _select_locale() -> str:
