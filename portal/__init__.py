@@ -18,6 +18,7 @@ from portal.core import jobs, tenancy, transactions
 from portal.core.access import enforce_access
 from portal.core.handlers import register_error_handlers
 from portal.core.templating import register_template_helpers
+from portal.core.urls import IdConverter
 from portal.extensions import babel, csrf, db, migrate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -34,6 +35,7 @@ def create_app(config: Config | None = None) -> Flask:
     config.validate()
     app = Flask(__name__, instance_path=str(config.INSTANCE_PATH))
     app.config.from_object(config)
+    app.url_map.converters["int"] = IdConverter
     if config.PROXY_HOPS:
         # Behind a reverse proxy the client address (used to rate-limit sign-ins) and the scheme
         # come from its headers; trust exactly as many hops as are configured.

@@ -11,17 +11,15 @@ from typing import TypeVar
 from flask import current_app, request
 
 from portal.core.enums import LabelledEnum
+from portal.core.urls import LARGEST_ID
 
 E = TypeVar("E", bound=LabelledEnum)
-
-#: Ids and page numbers are 32-bit integers in the database; a larger number names nothing.
-_LARGEST = 2**31 - 1
 
 
 def int_arg(name: str) -> int | None:
     """Return the whole number given as *name*, or None when it is missing or not one."""
     value = request.args.get(name, "")
-    if not (value.isascii() and value.isdigit()) or int(value) > _LARGEST:
+    if not (value.isascii() and value.isdigit()) or int(value) > LARGEST_ID:
         return None
     return int(value)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
+from werkzeug.routing import IntegerConverter, Map
 
 from portal.core.registry import Link
 
@@ -34,3 +36,16 @@ def external_url(link: Link) -> str:
     anchor = args.pop("_anchor", None)
     url = adapter.build(link.endpoint, args, force_external=True)
     return f"{url}#{anchor}" if anchor else url
+
+
+#: Keys in the database are 32-bit integers; a larger number in a URL names nothing.
+LARGEST_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in a route: a whole number that fits a database key, so that thirty digits
+    answer 404 instead of overflowing the query."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(url_map, *args, **kwargs)

@@ -20,6 +20,17 @@ from portal.core.forms import MultiCheckboxField, optional_choices, optional_int
 _MARKDOWN_HINT = _l("You can use Markdown: **bold**, *italic*, lists with “-”, links.")
 
 
+def tag_text(value: object) -> object:
+    """Turn an idea's tags into the line of text the form edits them as.
+
+    An edited idea fills the form, and its `tags` are objects; a request that leaves the field
+    out keeps them, as text.
+    """
+    if isinstance(value, list):
+        return ", ".join(tag.name for tag in value)
+    return value
+
+
 class IdeaForm(FlaskForm):
     """An idea as its author writes it."""
 
@@ -49,6 +60,7 @@ class IdeaForm(FlaskForm):
     tags = StringField(
         _l("Tags"),
         validators=[Optional(), Length(max=500)],
+        filters=[tag_text],
         description=_l("Separate tags with commas, e.g. “Formulare, Terminvergabe”."),
     )
     effort_days = IntegerField(

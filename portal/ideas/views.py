@@ -113,8 +113,8 @@ def _prepare(form: IdeaForm, idea: Idea | None = None) -> None:
         offered.append(idea.field_of_action)
     form.set_choices([(f.id, f.name) for f in offered], _org_unit_choices())
     if idea is not None and request.method == "GET":
+        # Unticked check boxes are not sent at all, so only a fresh form shows the stored ones.
         form.org_unit_ids.data = [unit.id for unit in idea.org_units]
-        form.tags.data = ", ".join(tag.name for tag in idea.tags)
 
 
 def _idea_data(form: IdeaForm) -> authoring.IdeaData:

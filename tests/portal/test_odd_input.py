@@ -1,0 +1,102 @@
+"""Odd input is never a server error (OWASP ASVS 5.0 V1.2, V2.2: input validation): every route
+of the URL map, with overflowing, non-ASCII, textual and missing values in the path, the query
+string and the form, answers with a page, a 404, a 400 or the form with a message."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from portal.accounts.models import Role
+from tests import factories
+from tests.conftest import csrf_token
+
+#: Values a person or a tampered link may send where a number, a choice or a text belongs.
+ODD = [
+    "9" * 30,
+    "-1",
+    "0",
+    "²",
+    "٣",
+    "1.5",
+    "abc",
+    "",
+    " ",
+    "None",
+    "\x00",
+    "<script>",
+    "ä" * 300,
+    "%",
+]
+
+#: Every form field name the portal's forms use.
+FIELDS = [
+    "title", "problem", "proposal", "benefit_citizens", "benefit_staff", "field_of_action_id",
+    "org_unit_ids", "tags", "effort_days", "cost_euros", "author_public", "action", "body",
+    "parent_id", "target", "reason", "keep_id", "file", "name", "description", "active",
+    "field_ids", "email", "password", "current", "new", "confirm", "remember", "next",
+    "org_unit_id", "locale", "roles", "kind", "code", "email_mode",
+]  # fmt: skip
+
+QUERY = ["page", "q", "state", "field", "org_unit", "tag", "sort", "after", "before", "role",
+         "active", "title", "exclude", "next"]  # fmt: skip
+
+
+def _routes(app):
+    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
+    return sorted(rules, key=lambda rule: rule.rule)
+
+
+def _path(rule, value: str) -> str:
+    """Return the rule's path with *value* for every variable part."""
+    return re.sub(r"<(?:[^:>]+:)?[^>]+>", value, rule.rule)
+
+
+@pytest.fixture
+def signed_in(client, login_as):
+    user = login_as(Role.EMPLOYEE, Role.MODERATOR, Role.ADMIN)
+    idea = factories.idea()
+    return client, user, idea, csrf_token(client, f"/ideas/{idea.id}")
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    value=st.sampled_from(ODD),
+    query=st.dictionaries(st.sampled_from(QUERY), st.sampled_from(ODD), max_size=4),
+    form=st.dictionaries(st.sampled_from(FIELDS), st.sampled_from(ODD), max_size=8),
+)
+def test_no_route_answers_odd_input_with_a_server_error(app, signed_in, value, query, form):
+    client, user, idea, token = signed_in
+    # Whatever a previous example did (signing out, say), this one is signed in again.
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+    for rule in _routes(app):
+        for number in (value, str(idea.id)):
+            path = _path(rule, number)
+            if "GET" in rule.methods:
+                response = client.get(path, query_string=query)
+                assert response.status_code < 500, (path, query)
+            if "POST" in rule.methods:
+                response = client.post(path, data={**form, "csrf_token": token})
+                assert response.status_code < 500, (path, form)
+
+
+def test_an_edit_without_the_optional_fields_keeps_them(client, login_as):
+    author = login_as(Role.EMPLOYEE)
+    idea = factories.idea(author=author, tags=("e-akte", "bauamt"))
+    token = csrf_token(client, f"/ideas/{idea.id}/edit")
+    response = client.post(
+        f"/ideas/{idea.id}/edit",
+        data={"csrf_token": token, "title": "Neu", "problem": "P", "proposal": "V"},
+    )
+    assert response.status_code == 302
+    factories.db.session.refresh(idea)
+    assert (idea.title, [tag.name for tag in idea.tags]) == ("Neu", ["bauamt", "e-akte"])
