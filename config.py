@@ -99,6 +99,9 @@ class Config:
         self.PASSWORD_HASH_MEMORY_KIB = _env_int("PASSWORD_HASH_MEMORY_KIB", 65536)
         self.PASSWORD_MIN_LENGTH = 12
         self.SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+        #: How long browsers must reach the portal by HTTPS only (Strict-Transport-Security);
+        #: 0 sends no such header (development; production sets a year).
+        self.HSTS_SECONDS = _env_int("HSTS_SECONDS", 0)
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_HTTPONLY = True
@@ -190,6 +193,9 @@ class ProductionConfig(Config):
         super().__init__(**overrides)
         self.SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.HSTS_SECONDS = _env_int(
+            "HSTS_SECONDS", 31_536_000 if self.SESSION_COOKIE_SECURE else 0
+        )
 
     def validate(self) -> None:
         """Refuse to start without a strong secret key."""
