@@ -268,6 +268,41 @@ class OrgUnitData:
     parent_id: int | None
 
 
+K = OrgUnitKind
+#: Where each kind of unit belongs in a German administration (None: at the top).
+ALLOWED_PARENTS: dict[OrgUnitKind, frozenset[OrgUnitKind | None]] = {
+    K.DEZERNAT: frozenset({None}),
+    K.STABSSTELLE: frozenset({None, K.DEZERNAT}),
+    K.AMT: frozenset({K.DEZERNAT}),
+    K.ABTEILUNG: frozenset({K.AMT}),
+}
+
+
+def _check_hierarchy(kind: OrgUnitKind, parent: OrgUnit | None, unit: OrgUnit | None) -> None:
+    """Refuse a unit of *kind* below *parent*, or above children that cannot stay below it."""
+    if (parent.kind if parent else None) not in ALLOWED_PARENTS[kind]:
+        if parent is None:
+            raise Conflict(
+                _("A unit of the kind “%(kind)s” belongs below another unit.", kind=kind.label)
+            )
+        raise Conflict(
+            _(
+                "A unit of the kind “%(kind)s” cannot stand below one of the kind “%(parent)s”.",
+                kind=kind.label,
+                parent=parent.kind.label,
+            )
+        )
+    for child in unit.children if unit is not None else []:
+        if kind not in ALLOWED_PARENTS[child.kind]:
+            raise Conflict(
+                _(
+                    "“%(child)s” cannot stay below a unit of the kind “%(kind)s”; move it first.",
+                    child=child.display_name,
+                    kind=kind.label,
+                )
+            )
+
+
 def _check_org_unit(unit: OrgUnit | None, data: OrgUnitData) -> OrgUnit | None:
     query = select(OrgUnit.id).where(OrgUnit.code == data.code.strip())
     if unit is not None:
@@ -280,6 +315,7 @@ def _check_org_unit(unit: OrgUnit | None, data: OrgUnitData) -> OrgUnit | None:
         if unit is not None and ancestor.id == unit.id:
             raise Conflict(_("An org unit cannot be placed below itself."))
         ancestor = ancestor.parent
+    _check_hierarchy(data.kind, parent, unit)
     return parent
 
 

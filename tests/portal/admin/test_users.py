@@ -1,8 +1,11 @@
 """Administrators create users, assign roles and org units, deactivate and reset passwords."""
 
+import pytest
 from sqlalchemy import select
 
 from portal.accounts.models import OrgUnit, OrgUnitKind, Role, User
+from portal.accounts.services import OrgUnitData, create_org_unit
+from portal.core.errors import Conflict
 from tests import factories
 from tests.conftest import csrf_token
 
@@ -146,6 +149,50 @@ def test_org_units_form_a_tree_without_cycles(client, login_as):
     assert "nicht unter sich selbst" in response.get_data(as_text=True)
     factories.db.session.refresh(top)
     assert top.parent_id is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "parent_kind", "allowed"),
+    [
+        (OrgUnitKind.DEZERNAT, None, True),
+        (OrgUnitKind.DEZERNAT, OrgUnitKind.ABTEILUNG, False),
+        (OrgUnitKind.STABSSTELLE, None, True),
+        (OrgUnitKind.STABSSTELLE, OrgUnitKind.DEZERNAT, True),
+        (OrgUnitKind.STABSSTELLE, OrgUnitKind.AMT, False),
+        (OrgUnitKind.AMT, OrgUnitKind.DEZERNAT, True),
+        (OrgUnitKind.AMT, None, False),
+        (OrgUnitKind.AMT, OrgUnitKind.AMT, False),
+        (OrgUnitKind.ABTEILUNG, OrgUnitKind.AMT, True),
+        (OrgUnitKind.ABTEILUNG, OrgUnitKind.DEZERNAT, False),
+    ],
+)
+def test_org_units_follow_the_hierarchy_of_an_administration(db, kind, parent_kind, allowed):
+    parent = factories.org_unit(kind=parent_kind) if parent_kind else None
+    data = OrgUnitData(kind, "Neu 1", "Neue Einheit", parent.id if parent else None)
+    if allowed:
+        assert create_org_unit(data).parent_id == (parent.id if parent else None)
+    else:
+        with pytest.raises(Conflict):
+            create_org_unit(data)
+
+
+def test_an_office_with_divisions_cannot_become_a_division(client, login_as):
+    login_as(Role.ADMIN)
+    top = factories.org_unit(code="Dez. III", kind=OrgUnitKind.DEZERNAT)
+    office = create_org_unit(OrgUnitData(OrgUnitKind.AMT, "Amt 40", "Schulamt", top.id))
+    create_org_unit(OrgUnitData(OrgUnitKind.ABTEILUNG, "40.1", "Schulbau", office.id))
+    response = client.post(
+        f"/admin/org-units/{office.id}",
+        data={
+            "kind": "abteilung",
+            "code": "Amt 40",
+            "name": "Schulamt",
+            "parent_id": str(top.id),
+            "csrf_token": csrf_token(client, f"/admin/org-units/{office.id}"),
+        },
+    )
+    assert response.status_code == 422
+    assert "40.1" in response.get_data(as_text=True)
 
 
 def test_admin_creates_an_org_unit_below_another(client, login_as):
