@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import partial
+from functools import partial, wraps
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +70,25 @@ def periodic(**when: str) -> Callable[[Callable[..., Any]], Any]:
 
 def _name(function: Callable[..., Any]) -> str:
     return f"{function.__module__}.{function.__qualname__}"
+
+
+def _runner(app: Flask, function: Callable[..., Any], *, across: bool) -> Callable[..., None]:
+    """Return what the consumer runs for *function*: a unit of work of its own, for the
+    tenant the job was enqueued for or (*across*) for all municipalities."""
+
+    @wraps(function)
+    def run(*args: Any) -> None:
+        with app.app_context():
+            if across:
+                with tenancy.across_tenants(), unit_of_work():
+                    function()
+                return
+            tenant, *rest = args
+            tenancy.set_tenant(tenant)
+            with unit_of_work():
+                function(*rest)
+
+    return run
 
 
 def _make_huey(app: Flask) -> Huey:
