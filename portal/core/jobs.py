@@ -122,26 +122,14 @@ def register_jobs(app: Flask, functions: Iterable[Callable[..., Any]]) -> None:
         spec: JobSpec | None = getattr(function, _JOB, None)
         if spec is None:
             raise TypeError(f"{_name(function)} is not declared with @job or @periodic")
-        name = _name(function)
+        # Huey names a task by the module and name of what it runs: the job's own.
         if spec.schedule is not None:
-            runner = partial(_run_across_tenants, app, function)
-            task = queue.periodic_task(spec.schedule, name=name)(runner)
+            task = queue.periodic_task(spec.schedule)(_runner(app, function, across=True))
         else:
-            runner = partial(_run_for_tenant, app, function)
-            task = queue.task(retries=spec.retries, retry_delay=spec.retry_delay, name=name)(runner)
-        state["tasks"][name] = task
-
-
-def _run_for_tenant(app: Flask, function: Callable[..., Any], tenant: int, *args: Any) -> None:
-    with app.app_context():
-        tenancy.set_tenant(tenant)
-        with unit_of_work():
-            function(*args)
-
-
-def _run_across_tenants(app: Flask, function: Callable[..., Any]) -> None:
-    with app.app_context(), tenancy.across_tenants(), unit_of_work():
-        function()
+            task = queue.task(retries=spec.retries, retry_delay=spec.retry_delay)(
+                _runner(app, function, across=False)
+            )
+        state["tasks"][_name(function)] = task
 
 
 def enqueue(function: Callable[..., Any], *args: Any, tenant: int | None = None) -> None:
