@@ -48,8 +48,7 @@ _EXPLANATIONS = {
         "reload. Nothing has been saved. Go on from the page below."
     ),
     409: _l(
-        "Something changed in the meantime. Nothing has been saved. Reload the page and try "
-        "again."
+        "Something changed in the meantime. Nothing has been saved. Reload the page and try again."
     ),
     413: _l("The file is larger than the portal accepts. Nothing has been saved."),
     422: _l("The input could not be accepted. Nothing has been saved."),

@@ -10,7 +10,6 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Map, RequestRedirect
 
 from portal.core.access import declared_access, may_access
-
 from portal.core.registry import Link
 
 

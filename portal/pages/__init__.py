@@ -43,6 +43,10 @@ def _help_for(role: Role) -> PanelSource:
     """Return a panel source that links the start-page panel of *role* to its help page."""
 
     def items(user: User) -> list[PanelItem]:
-        return [PanelItem(_("What you can do in this role"), Link("pages.help_role", {"role": role.value}))]
+        return [
+            PanelItem(
+                _("What you can do in this role"), Link("pages.help_role", {"role": role.value})
+            )
+        ]
 
     return items

@@ -40,9 +40,7 @@ def save_legal_text(kind: LegalPage, body: str, actor: User) -> LegalText:
     if not body:
         raise DomainError(_("Please enter the text of the page."))
     if len(body) > MAX_LENGTH:
-        raise DomainError(
-            _("The text may have at most %(count)d characters.", count=MAX_LENGTH)
-        )
+        raise DomainError(_("The text may have at most %(count)d characters.", count=MAX_LENGTH))
     text = legal_text(kind)
     if text is None:
         text = LegalText(kind=kind)

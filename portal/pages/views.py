@@ -51,7 +51,7 @@ def _own_roles() -> frozenset[Role]:
 
 @bp.route("/help/")
 @allow(PUBLIC)
-def help() -> ResponseReturnValue:  # noqa: A001 - the endpoint's name is the page's
+def help() -> ResponseReturnValue:
     return render_template("pages/help.html", roles=list(Role), own=_own_roles())
 
 
@@ -62,9 +62,7 @@ def help_role(role: str) -> ResponseReturnValue:
         chosen = Role(role)
     except ValueError:
         raise NotFound(_("This page does not exist.")) from None
-    return render_template(
-        "pages/help_role.html", role=chosen, roles=list(Role), own=_own_roles()
-    )
+    return render_template("pages/help_role.html", role=chosen, roles=list(Role), own=_own_roles())
 
 
 @bp.route("/admin/legal/")

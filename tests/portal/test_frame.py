@@ -100,7 +100,8 @@ def test_another_method_on_a_form_address_gets_a_405_page_in_the_portals_design(
     assert response.status_code == 405
     assert "POST" in response.headers["Allow"]
     html = response.get_data(as_text=True)
-    assert '<header class="ww-header">' in html and '<footer class="ww-footer">' in html
+    assert '<header class="ww-header">' in html
+    assert '<footer class="ww-footer">' in html
     assert "Diese Adresse nimmt nur Formulare entgegen" in html
     assert f'<a class="kern-link" href="/ideas/{idea.id}">' in html
     assert "Zurück zur Seite" in html
@@ -112,7 +113,8 @@ def test_a_405_page_without_an_account_leads_to_the_sign_in(client, db):
     assert response.status_code == 405
     html = response.get_data(as_text=True)
     assert '<footer class="ww-footer">' in html
-    assert 'href="/login"' in html and "Zur Anmeldung" in html
+    assert 'href="/login"' in html
+    assert "Zur Anmeldung" in html
 
 
 @pytest.mark.parametrize(
@@ -124,7 +126,8 @@ def test_every_http_error_is_a_page_in_the_portals_words(app, db, error):
         response = app.make_response(app.handle_user_exception(error()))
     assert response.status_code == error.code
     html = response.get_data(as_text=True)
-    assert '<header class="ww-header">' in html and '<footer class="ww-footer">' in html
+    assert '<header class="ww-header">' in html
+    assert '<footer class="ww-footer">' in html
     assert f"Fehler {error.code}" in html
     assert error.description not in html  # Werkzeug's English text
     assert 'class="ww-error__next"' in html
@@ -159,6 +162,8 @@ def test_the_folded_menu_lists_the_same_entries_and_marks_the_current_one(client
     login_as(Role.EMPLOYEE)
     html = client.get("/ideas/mine").get_data(as_text=True)
     menu = html[html.index('<details class="ww-menu">') : html.index("</details>")]
-    assert "<summary" in menu and "Menü" in menu
+    assert "<summary" in menu
+    assert "Menü" in menu
     assert re.findall(r'aria-current="page">([^<]+)<', menu) == ["Meine Ideen"]
-    assert 'href="/ideas/"' in menu and 'href="/notifications/"' in menu
+    assert 'href="/ideas/"' in menu
+    assert 'href="/notifications/"' in menu

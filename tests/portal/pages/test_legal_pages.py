@@ -51,7 +51,8 @@ def test_the_pages_answer_without_an_account(client, db, path):
 def test_a_published_text_is_shown_as_markdown_in_german_with_its_title(client, db):
     _publish(LegalPage.IMPRINT, "### Herausgeberin\n\nStadt Musterstadt\\\nRathausplatz 1")
     html = client.get("/imprint").get_data(as_text=True)
-    assert "<h1" in html and "Impressum</h1>" in html
+    assert "<h1" in html
+    assert "Impressum</h1>" in html
     assert '<div class="ww-prose ww-prose--page" lang="de">' in html
     assert "<h3>Herausgeberin</h3>" in html
     assert "Stadt Musterstadt<br" in html
@@ -85,9 +86,7 @@ def test_an_administrator_edits_a_legal_text(client, login_as, db):
         },
     )
     assert response.status_code == 302
-    text = db.session.scalar(
-        select(LegalText).where(LegalText.kind == LegalPage.ACCESSIBILITY)
-    )
+    text = db.session.scalar(select(LegalText).where(LegalText.kind == LegalPage.ACCESSIBILITY))
     assert text.body == "Teilweise vereinbar. Schlichtungsstelle nach § 16 BGG."
     assert text.updated_by_id == admin.id
     assert "Schlichtungsstelle nach § 16 BGG" in client.get("/accessibility").get_data(as_text=True)
@@ -104,8 +103,15 @@ def test_an_administrator_changes_an_existing_text_in_place(client, login_as, db
     assert [(text.kind, text.body) for text in texts] == [(LegalPage.IMPRINT, "Neue Anschrift")]
 
 
-@pytest.mark.parametrize("roles", [(Role.EMPLOYEE,), (Role.MODERATOR, Role.EMPLOYEE),
-                                   (Role.STAFF_COUNCIL,), (Role.BOARD_MEMBER, Role.ASSESSOR)])  # fmt: skip
+@pytest.mark.parametrize(
+    "roles",
+    [
+        (Role.EMPLOYEE,),
+        (Role.MODERATOR, Role.EMPLOYEE),
+        (Role.STAFF_COUNCIL,),
+        (Role.BOARD_MEMBER, Role.ASSESSOR),
+    ],
+)
 def test_only_administrators_edit_the_texts(client, login_as, writes_nothing, roles):
     _publish(LegalPage.IMPRINT, "Stadt Musterstadt")
     login_as(*roles)
@@ -113,7 +119,9 @@ def test_only_administrators_edit_the_texts(client, login_as, writes_nothing, ro
     with writes_nothing():
         assert client.get("/admin/legal/").status_code == 403
         assert client.get("/admin/legal/imprint").status_code == 403
-        response = client.post("/admin/legal/imprint", data={"csrf_token": token, "body": "Gekapert"})
+        response = client.post(
+            "/admin/legal/imprint", data={"csrf_token": token, "body": "Gekapert"}
+        )
         assert response.status_code == 403
     assert "Gekapert" not in client.get("/imprint").get_data(as_text=True)
 
@@ -121,7 +129,9 @@ def test_only_administrators_edit_the_texts(client, login_as, writes_nothing, ro
 def test_without_an_account_the_texts_cannot_be_edited(client, db, writes_nothing):
     token = csrf_token(client, "/login")
     with writes_nothing():
-        response = client.post("/admin/legal/privacy", data={"csrf_token": token, "body": "Gekapert"})
+        response = client.post(
+            "/admin/legal/privacy", data={"csrf_token": token, "body": "Gekapert"}
+        )
         assert response.status_code == 302
         assert "/login" in response.headers["Location"]
 
