@@ -86,7 +86,7 @@ def test_on_a_phone_the_list_filters_fold_and_on_a_desktop_they_are_open(
     # A list that is filtered shows its filters.
     phone.goto(f"{live_server}/ideas/?tag=website")
     expect(phone.locator("#tag")).to_be_visible()
-    expect(phone.locator("summary.ww-disclosure__toggle")).to_contain_text("1 aktiv")
+    expect(phone.locator("summary.ww-disclosure__toggle")).to_contain_text("Filter (1 aktiv)")
 
     sign_in(browser_page, live_server, "mitarbeiterin@musterstadt.example")
     browser_page.goto(f"{live_server}/ideas/")

@@ -71,7 +71,12 @@
 
   function markOverflow() {
     document.querySelectorAll(".ww-table-scroll").forEach(function (box) {
-      box.classList.toggle("ww-table-scroll--overflows", box.scrollWidth > box.clientWidth + 1);
+      var overflows = box.scrollWidth > box.clientWidth + 1;
+      var hint = box.previousElementSibling;
+      box.classList.toggle("ww-table-scroll--overflows", overflows);
+      if (hint && hint.classList.contains("ww-table-scroll__hint")) {
+        hint.classList.toggle("ww-table-scroll__hint--shown", overflows);
+      }
     });
   }
 
