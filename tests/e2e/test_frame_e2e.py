@@ -115,3 +115,32 @@ def test_a_wide_table_scrolls_in_a_labelled_container_reached_by_keyboard(live_s
     assert region.evaluate("box => box.scrollWidth > box.clientWidth")
     expect(phone.locator(".ww-table-scroll__hint")).to_be_visible()
     assert _fits(phone)
+
+
+def test_markdown_text_is_as_large_as_the_sidebar_and_its_tables_and_code_are_styled(
+    live_server, browser_page
+):
+    sign_in(browser_page, live_server, "mitarbeiterin@musterstadt.example")
+    browser_page.goto(f"{live_server}/ideas/3")
+    browser_page.fill(
+        "#body", "Kosten:\n\n| Posten | Euro |\n|---|---|\n| Lizenz | 900 |\n\n`make run`"
+    )
+    browser_page.click("#comment-form button[type=submit]")
+    comment = browser_page.locator(".ww-comment", has_text="Lizenz")
+    expect(comment).to_be_visible()
+
+    def style(locator, name):
+        return locator.evaluate(f"e => getComputedStyle(e).getPropertyValue('{name}')")
+
+    body = style(browser_page.locator(".ww-idea .ww-prose p").first, "font-size")
+    sidebar = style(
+        browser_page.locator(".ww-aside .kern-description-list-item__value").first, "font-size"
+    )
+    assert float(body.removesuffix("px")) >= float(sidebar.removesuffix("px"))
+    header = comment.locator("th").first
+    assert style(header, "border-bottom-style") == "solid"
+    assert style(comment.locator("code"), "background-color") != "rgba(0, 0, 0, 0)"
+    # The table scrolls in a labelled region that the keyboard reaches.
+    region = comment.locator(".ww-table-scroll")
+    expect(region).to_have_attribute("tabindex", "0")
+    expect(region).to_have_attribute("aria-label", "Tabelle: Posten")
