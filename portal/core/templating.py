@@ -12,10 +12,27 @@ from flask_login import current_user
 from portal.core.access import declared_access, may_access
 from portal.core.markdown import render_markdown
 from portal.core.registry import Link, NavItem, registry
+from portal.core.urls import readable_url
+
+
+def _in_section(endpoint: str, sections: tuple[str, ...]) -> bool:
+    return endpoint.startswith(sections)
+
+
+def _under(path: str, url: str) -> bool:
+    """Tell whether *path* is *url* or lies below it (the start page `/` holds only itself)."""
+    if url == "/":
+        return path == "/"
+    return path == url.rstrip("/") or path.startswith(url.rstrip("/") + "/")
 
 
 def navigation() -> list[tuple[NavItem, str, bool]]:
-    """Return the navigation items the current user may open, with URL and whether active."""
+    """Return the navigation items the current user may open, with URL and whether active.
+
+    An item is active on the endpoints its module names as its sections. A page that no
+    section names (an idea page re-rendered after a refused comment at `/ideas/5/comments`)
+    belongs to the item whose address is the longest one above its own.
+    """
     items = []
     endpoint = request.endpoint or ""
     for item in registry().navigation:
@@ -23,8 +40,25 @@ def navigation() -> list[tuple[NavItem, str, bool]]:
         allowed = declared_access(view) if view else None
         if allowed is None or not may_access(current_user, allowed):
             continue
-        items.append((item, url_for(item.endpoint), endpoint.startswith(item.sections)))
+        items.append((item, url_for(item.endpoint), _in_section(endpoint, item.sections)))
+    if not any(active for _item, _url, active in items):
+        path = request.path
+        below = [url for _item, url, _active in items if _under(path, url)]
+        if below:
+            longest = max(below, key=len)
+            items = [(item, url, url == longest) for item, url, _active in items]
     return items
+
+
+def current_page_url() -> str:
+    """Return the address of the page shown, or the nearest one above it that answers GET.
+
+    Forms that come back to "this page" (the language switch) send this, so that they never
+    land on an address that only receives forms.
+    """
+    return request.script_root + readable_url(
+        request.path, current_user, request.query_string.decode("utf-8", "replace")
+    )
 
 
 def link_url(link: Link) -> str:
@@ -61,5 +95,6 @@ def register_template_helpers(app: Flask) -> None:
     def inject() -> dict[str, Any]:
         return {
             "navigation": navigation,
+            "current_page_url": current_page_url,
             "current_locale": str(get_locale() or "de"),
         }

@@ -6,8 +6,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
-from werkzeug.routing import IntegerConverter, Map
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter, Map, RequestRedirect
 
+from portal.core.access import declared_access, may_access
 from portal.core.registry import Link
 
 
@@ -21,6 +23,38 @@ def safe_next(target: str | None, fallback: str) -> str:
     if "\\" in target:
         return fallback
     return target
+
+
+def readable_url(path: str, user: Any, query: str = "") -> str:
+    """Return the nearest address at or above *path* that *user* may open with GET.
+
+    A refused form is re-rendered at the address it was sent to, which may answer POST only
+    (`/ideas/5/comments`); reloading it or switching the language there would fail. Path
+    segments are dropped from the end until the URL map finds a page that answers GET and
+    admits *user* (`/ideas/5`), at worst the start page. *query* is kept only when *path*
+    itself answers GET.
+    """
+    adapter = current_app.url_map.bind("localhost")
+    candidate = path or "/"
+    while True:
+        try:
+            endpoint, _args = adapter.match(candidate, method="GET")
+        except RequestRedirect as redirect:
+            # `/notifications` → `/notifications/`: the map's own canonical address.
+            candidate = urlsplit(redirect.new_url).path
+            continue
+        except HTTPException:
+            endpoint = None
+        if endpoint is not None:
+            view = current_app.view_functions.get(endpoint)
+            allowed = declared_access(view) if view is not None else None
+            if allowed is not None and may_access(user, allowed):
+                if candidate == path and query:
+                    return f"{candidate}?{query}"
+                return candidate
+        if candidate in ("", "/"):
+            return "/"
+        candidate = candidate.rstrip("/").rpartition("/")[0] or "/"
 
 
 def external_url(link: Link) -> str:

@@ -11,7 +11,8 @@ WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21
 PAGES = {
     "admin@musterstadt.example": [
         "/", "/account", "/admin/users", "/admin/users/new", "/admin/org-units",
-        "/admin/settings", "/nowhere",
+        "/admin/settings", "/nowhere", "/imprint", "/privacy", "/accessibility", "/help/",
+        "/help/admin", "/admin/legal/", "/admin/legal/privacy",
     ],
     "moderation@musterstadt.example": [
         "/", "/ideas/", "/ideas/?sort=supported&state=submitted", "/ideas/1", "/ideas/new",
@@ -29,9 +30,30 @@ def _violations(page):
     ]
 
 
-def test_login_page_has_no_accessibility_violations(live_server, browser_page):
-    browser_page.goto(f"{live_server}/login")
+#: Pages everybody may open, without an account.
+PUBLIC_PAGES = ["/login", "/imprint", "/privacy", "/accessibility", "/help/", "/help/employee"]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_pages_have_no_accessibility_violations(live_server, browser_page, path):
+    browser_page.goto(f"{live_server}{path}")
     assert _violations(browser_page) == []
+
+
+@pytest.mark.parametrize("path", ["/", "/ideas/", "/admin/users", "/privacy"])
+def test_pages_on_a_phone_with_the_menu_open_have_no_accessibility_violations(
+    live_server, browser, path
+):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, "admin@musterstadt.example")
+        page.goto(live_server + path)
+        assert _violations(page) == []
+        page.click("summary.ww-menu__toggle")
+        assert _violations(page) == []
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("language", ["de", "en"])

@@ -136,7 +136,9 @@ def test_logout_ends_the_session(client, db, login_as):
 
 def test_logout_needs_a_post_with_csrf_token(client, db, login_as):
     login_as()
-    assert client.get("/logout").status_code == 405
+    # A GET leads to the start page, still signed in.
+    response = client.get("/logout")
+    assert (response.status_code, response.headers["Location"]) == (303, "/")
     assert client.post("/logout").status_code == 400
     assert client.get("/").status_code == 200
 
