@@ -85,6 +85,8 @@ class Config:
         self.REDIS_URL = os.environ.get("REDIS_URL", "")
         #: Run jobs at once in the enqueuing thread instead of a consumer (the test suite).
         self.JOBS_IMMEDIATE = False
+        #: Notifications older than this many days are deleted (the privacy policy says so).
+        self.NOTIFICATION_RETENTION_DAYS = _env_int("NOTIFICATION_RETENTION_DAYS", 365)
         #: Hour of the day (in BABEL_DEFAULT_TIMEZONE) at which the daily digests go out.
         self.DIGEST_HOUR = _env_int("DIGEST_HOUR", 7)
         #: Address of the portal as users reach it, for links in e-mails.

@@ -20,7 +20,12 @@ def init_app(app: Flask) -> None:
     )
     register_jobs(
         app,
-        [services.send_notification_mail, services.send_digest, services.start_digests_everywhere],
+        [
+            services.send_notification_mail,
+            services.send_digest,
+            services.start_digests_everywhere,
+            services.forget_old_notifications,
+        ],
     )
     # Notifications written before they were composed on reading keep their text.
     add_messages(app, {"notification.text": lambda params: str(params["text"])})

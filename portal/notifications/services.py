@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, and_, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, or_, select, update
 
 from portal.accounts.models import User
 from portal.core.errors import NotFound
@@ -261,3 +261,13 @@ def send_digest(user_id: int) -> None:
     now = utcnow()
     for notification in notifications:
         notification.emailed_at = now
+
+
+@periodic(hour="3", minute="15")
+def forget_old_notifications() -> None:
+    """Delete notifications older than `NOTIFICATION_RETENTION_DAYS`, in every municipality, as
+    the privacy policy promises."""
+    days = current_app.config["NOTIFICATION_RETENTION_DAYS"]
+    db.session.execute(
+        delete(Notification).where(Notification.created_at < utcnow() - timedelta(days=days))
+    )

@@ -181,3 +181,18 @@ def test_user_chooses_the_e_mail_mode(client, login_as):
     )
     assert response.status_code == 302
     assert services.email_mode(user) is EmailMode.NONE
+
+
+def test_notifications_older_than_a_year_are_forgotten_everywhere(db):
+    from portal.core.tenancy import across_tenants
+
+    user = factories.user()
+    [old] = _notify(user, "Vor langer Zeit")
+    [recent] = _notify(user, "Gestern")
+    old.created_at = utcnow() - timedelta(days=366)
+    recent.created_at = utcnow() - timedelta(days=364)
+    db.session.flush()
+    with across_tenants():
+        services.forget_old_notifications()
+    remaining = db.session.scalars(select(Notification.id).where(Notification.user_id == user.id))
+    assert list(remaining) == [recent.id]
