@@ -29,8 +29,17 @@ def _violations(page):
     ]
 
 
-def test_login_page_has_no_accessibility_violations(live_server, browser_page):
+@pytest.mark.parametrize(
+    "path", ["/login", "/password/forgot", "/password/reset/no-such-link-0123456789abcdef"]
+)
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_public_account_pages_have_no_accessibility_violations(
+    live_server, browser_page, path, language
+):
     browser_page.goto(f"{live_server}/login")
+    if language == "en":
+        browser_page.click(".ww-language button")
+    browser_page.goto(live_server + path)
     assert _violations(browser_page) == []
 
 
