@@ -71,11 +71,11 @@ def test_v6_4_1_a_new_password_by_e_mail(live_server, browser_page, caplog):
     assert _violations(page) == []
     page.fill("#new", "Passwort1234")
     page.fill("#confirm", "Passwort1234")
-    page.get_by_role("button", name="Passwort festlegen").click()
+    page.get_by_role("button", name="Passwort setzen").click()
     expect(page.locator("#new-error")).to_contain_text("zu leicht zu erraten")
     page.fill("#new", NEW_PASSWORD)
     page.fill("#confirm", NEW_PASSWORD)
-    page.get_by_role("button", name="Passwort festlegen").click()
+    page.get_by_role("button", name="Passwort setzen").click()
     expect(page).to_have_url(f"{live_server}/login")
     expect(page.locator(".kern-alert--success")).to_contain_text("Ihr neues Passwort")
 
