@@ -93,13 +93,23 @@ class Config:
         self.PORTAL_URL = os.environ.get("PORTAL_URL", "http://localhost:5000")
         #: Largest attachment accepted, in bytes (default 10 MB).
         self.UPLOAD_MAX_BYTES = _env_int("UPLOAD_MAX_BYTES", 10_000_000)
-        self.LOGIN_MAX_FAILURES_PER_ACCOUNT = _env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
+        #: Failed sign-ins from one client address within the window before that address must
+        #: wait until the oldest of them leaves the window (successes in between do not count).
         self.LOGIN_MAX_FAILURES_PER_ADDRESS = _env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
         self.LOGIN_FAILURE_WINDOW_MINUTES = _env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
+        #: Failed sign-ins to one account (since its last success, within the window) that cost
+        #: no wait; each further one doubles the wait before the next try: 1, 2, 4 … seconds.
+        self.LOGIN_FREE_FAILURES_PER_ACCOUNT = _env_int("LOGIN_FREE_FAILURES_PER_ACCOUNT", 3)
+        #: The longest wait between two sign-in attempts to one account, in seconds.
+        self.LOGIN_MAX_DELAY_SECONDS = _env_int("LOGIN_MAX_DELAY_SECONDS", 60)
+        #: Requests for a password reset link from one client address per hour.
+        self.PASSWORD_RESET_MAX_PER_ADDRESS = _env_int("PASSWORD_RESET_MAX_PER_ADDRESS", 5)
         #: Argon2id cost; the defaults follow RFC 9106's second recommended option.
         self.PASSWORD_HASH_TIME_COST = _env_int("PASSWORD_HASH_TIME_COST", 3)
         self.PASSWORD_HASH_MEMORY_KIB = _env_int("PASSWORD_HASH_MEMORY_KIB", 65536)
         self.PASSWORD_MIN_LENGTH = 12
+        #: Longer passwords are refused before they are hashed.
+        self.PASSWORD_MAX_LENGTH = 256
         self.SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
         #: How long browsers must reach the portal by HTTPS only (Strict-Transport-Security);
         #: 0 sends no such header (development; production sets a year).
@@ -108,13 +118,22 @@ class Config:
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
-        #: How long "stay signed in on this device" lasts; otherwise the session ends with the
-        #: browser.
+        #: How long "stay signed in on this device" lasts after signing in with the password;
+        #: otherwise the session ends with the browser. (The portal sets this cookie itself,
+        #: see portal/accounts/sessions.py; Flask-Login's own remember cookie is not used.)
         self.REMEMBER_COOKIE_DURATION = timedelta(days=_env_int("REMEMBER_DAYS", 14))
+        #: A session ends after this many minutes without a request …
+        self.SESSION_IDLE_MINUTES = _env_int("SESSION_IDLE_MINUTES", 60)
+        #: … and at the latest this many hours after signing in ("stay signed in" then starts
+        #: a new session from its cookie).
+        self.SESSION_MAX_HOURS = _env_int("SESSION_MAX_HOURS", 12)
         self.BABEL_DEFAULT_LOCALE = "de"
         self.BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
         self.LANGUAGES = ("de", "en")
         self.PAGE_SIZE = 25
+        # A CSRF token is valid as long as the session that holds its secret: the session
+        # itself is bounded (SESSION_IDLE_MINUTES, SESSION_MAX_HOURS), and signing in, signing
+        # out and every ended session clear it.
         self.WTF_CSRF_TIME_LIMIT = None
         self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
         for key, value in overrides.items():
@@ -133,6 +152,8 @@ class Config:
         self.UPLOAD_PATH = self._instance_path("UPLOAD_PATH", "uploads", overrides)
         #: The job queue's SQLite file when no Redis is set (default: in the instance folder).
         self.JOBS_SQLITE_PATH = self._instance_path("JOBS_SQLITE_PATH", "jobs.db", overrides)
+        # A signed session cookie older than a session may live is not even read.
+        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=self.SESSION_MAX_HOURS)
         # Requests may carry a little more than one attachment (the form's other fields);
         # the exact limit is checked on the file itself.
         self.MAX_CONTENT_LENGTH = self.UPLOAD_MAX_BYTES + 1_000_000
@@ -154,6 +175,9 @@ class Config:
             raise ConfigError(f"DIGEST_HOUR must be an hour from 0 to 23, got {self.DIGEST_HOUR}.")
         if self.REDIS_URL and not self.REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
             raise ConfigError("REDIS_URL must start with redis://, rediss:// or unix://.")
+        for name in ("SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "LOGIN_FAILURE_WINDOW_MINUTES"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}.")
         if self.PASSWORD_HASH_TIME_COST < 1 or self.PASSWORD_HASH_MEMORY_KIB < 8:
             raise ConfigError(
                 "PASSWORD_HASH_TIME_COST must be ≥ 1 and PASSWORD_HASH_MEMORY_KIB ≥ 8."

@@ -37,6 +37,7 @@ if __package__ in (None, ""):
 
 from config import TestingConfig, normalise_database_url
 from portal import create_app
+from portal.accounts import sessions
 from portal.core.pagination import cursor_of
 from portal.extensions import db
 from portal.ideas.models import Idea, IdeaState, Tag, idea_org_unit, idea_tag
@@ -229,8 +230,17 @@ def _measure(
 ) -> list[tuple[str, float, float, int]]:
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = "2"
-        session["_fresh"] = True
+        # The session of user 2 as signing in would start it (a new user's generation is 0).
+        now = time.time()
+        session.update(
+            {
+                "_user_id": "2",
+                "_fresh": True,
+                sessions.GENERATION: 0,
+                sessions.SIGNED_IN_AT: now,
+                sessions.SEEN_AT: now,
+            }
+        )
     statements: list[str] = []
 
     def record(*_args: object) -> None:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from config import TestingConfig, normalise_database_url
 from portal import create_app
 from portal.accounts.models import Role, User
+from portal.accounts.sessions import session_values
 from portal.core.tenancy import set_tenant
 from portal.extensions import db as _db
 from tests import factories
@@ -121,12 +122,16 @@ def login_as(client: FlaskClient, db: object) -> Callable[..., User]:
 
     def sign_in(*roles: Role, **attributes: object) -> User:
         user = factories.user(roles=set(roles) or {Role.EMPLOYEE}, **attributes)
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
+        start_session(client, user)
         return user
 
     return sign_in
+
+
+def start_session(client: FlaskClient, user: User) -> None:
+    """Give *client* a session of *user*, as signing in with the password would."""
+    with client.session_transaction() as session:
+        session.update(session_values(user))
 
 
 @pytest.fixture

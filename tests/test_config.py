@@ -31,8 +31,8 @@ def test_unknown_environment_names_the_variable(monkeypatch):
 
 
 def test_wrong_number_names_the_variable(monkeypatch):
-    monkeypatch.setenv("LOGIN_MAX_FAILURES_PER_ACCOUNT", "five")
-    with pytest.raises(ConfigError, match="LOGIN_MAX_FAILURES_PER_ACCOUNT"):
+    monkeypatch.setenv("LOGIN_MAX_FAILURES_PER_ADDRESS", "five")
+    with pytest.raises(ConfigError, match="LOGIN_MAX_FAILURES_PER_ADDRESS"):
         load_config("development")
 
 

@@ -12,20 +12,32 @@ from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
 from portal.core import tenancy
+from portal.core.jobs import register_jobs
 from portal.extensions import db, login_manager
 
 #: Pages a user who must replace an initial password may still open.
 _WHILE_PASSWORD_MUST_CHANGE = frozenset(
-    {"accounts.account", "accounts.logout", "accounts.language", "static"}
+    {
+        "accounts.account",
+        "accounts.end_other_sessions",
+        "accounts.logout",
+        "accounts.language",
+        "accounts.password_forgot",
+        "accounts.password_reset",
+        "static",
+    }
 )
 
 
 def init_app(app: Flask) -> None:
     """Load the signed-in user, keep initial passwords from being used, serve the account pages."""
-    from portal.accounts.services import current_municipality
+    from portal.accounts import sessions
+    from portal.accounts.services import current_municipality, send_password_reset_mail
     from portal.accounts.views import bp
 
     app.register_blueprint(bp)
+    register_jobs(app, [send_password_reset_mail])
+    sessions.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please sign in to open this page.")
@@ -40,10 +52,16 @@ def init_app(app: Flask) -> None:
         # Every page asks for the roles, so they come with the user in one statement. The
         # tenant filter finds no user of another municipality.
         user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
-        return user if user is not None and user.active else None
+        if user is None or not user.active or not sessions.is_current(user):
+            # Ended on the server, idle or too old: the session goes, with its CSRF secret;
+            # Flask-Login then tries the "stay signed in" cookie (`load_from_cookie`).
+            sessions.end()
+            return None
+        return user
 
-    # Registered by a call: as a decorator, Flask-Login's (untyped) one would erase its types.
+    # Registered by calls: as decorators, Flask-Login's (untyped) ones would erase the types.
     login_manager.user_loader(load_user)
+    login_manager.request_loader(sessions.load_from_cookie)
 
     @app.before_request
     def require_own_password() -> ResponseReturnValue | None:

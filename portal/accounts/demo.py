@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from portal.accounts.models import Municipality, OrgUnit, OrgUnitKind, Role
 from portal.accounts.services import (
+    DEMO_PASSWORD,
     OrgUnitData,
     UserData,
     create_org_unit,
@@ -11,8 +12,6 @@ from portal.accounts.services import (
     hash_password,
     rename_municipality,
 )
-
-DEMO_PASSWORD = "musterstadt-demo"
 
 #: (code, name, kind, parent code)
 ORG_UNITS = [
@@ -125,5 +124,6 @@ def load(municipality: Municipality) -> dict[str, int]:
             DEMO_PASSWORD,
             must_change_password=False,
             password_hash=shared_hash,
+            demo=True,
         )
     return {"units": len(units), "users": len(USERS)}

@@ -1,4 +1,4 @@
-"""Forms of sign-in, password change and language choice."""
+"""Forms of sign-in, password change and reset, sessions and language choice."""
 
 from __future__ import annotations
 
@@ -8,6 +8,16 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Submit
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from portal.core.forms import strip
+
+#: The password rules themselves are checked by the services; these give early hints.
+_NEW_PASSWORD_LENGTH = (
+    Length(min=12, message=_l("At least 12 characters.")),
+    Length(max=256, message=_l("At most 256 characters.")),
+)
+_NEW_PASSWORD_HINT = _l(
+    "At least 12 characters. A sentence of several words that you can remember works well; "
+    "common passwords are refused."
+)
 
 
 class LoginForm(FlaskForm):
@@ -30,14 +40,43 @@ class PasswordChangeForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     new = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(min=12, message=_l("At least 12 characters."))],
-        description=_l("At least 12 characters. A sentence you can remember works well."),
+        validators=[DataRequired(), *_NEW_PASSWORD_LENGTH],
+        description=_NEW_PASSWORD_HINT,
     )
     confirm = PasswordField(
         _l("Repeat new password"),
         validators=[DataRequired(), EqualTo("new", message=_l("The passwords do not match."))],
     )
     submit = SubmitField(_l("Change password"))
+
+
+class EndSessionsForm(FlaskForm):
+    """Sign out on every other device (the form carries only its CSRF token)."""
+
+
+class PasswordForgotForm(FlaskForm):
+    """Ask for a link to set a new password."""
+
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(), Email(), Length(max=254)],
+        filters=[strip],
+        description=_l("The address you sign in with."),
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    """Set a new password from the link in a reset e-mail."""
+
+    new = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), *_NEW_PASSWORD_LENGTH],
+        description=_NEW_PASSWORD_HINT,
+    )
+    confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[DataRequired(), EqualTo("new", message=_l("The passwords do not match."))],
+    )
 
 
 class LanguageForm(FlaskForm):

@@ -1,4 +1,5 @@
-"""Municipalities (tenants), org units, users with roles, and log-in attempts."""
+"""Municipalities (tenants), org units, users with roles, log-in attempts, the tokens of
+remembered devices and password resets."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Index,
+    Integer,
     String,
     UniqueConstraint,
 )
@@ -114,6 +116,9 @@ class User(TenantMixin, TimestampMixin, Base):
     #: Set when an administrator chose the password; the user must replace it at next sign-in.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Stored in each session at sign-in and compared on every request: raising it ends every
+    #: session of the user (sign-out, new password, deactivation, "sign out on other devices").
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     org_unit: Mapped[OrgUnit | None] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
@@ -169,4 +174,57 @@ class LoginAttempt(TenantMixin, Base):
     __table_args__ = (
         Index("ix_login_attempt_email_at", "municipality_id", "email", "at"),
         Index("ix_login_attempt_address_at", "municipality_id", "address", "at"),
+    )
+
+
+class RememberToken(TenantMixin, Base):
+    """A device that stays signed in: the SHA-256 of the random token in its cookie.
+
+    The token is single-use: each use replaces it by a new one (the row stays, so it keeps
+    the device's expiry). Raising the user's session generation deletes all their tokens.
+    """
+
+    __tablename__ = "remember_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    #: Hex SHA-256 of the current token; the token itself is only in the device's cookie.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: When the user signed in with their password on this device.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The device must sign in with the password again from here on; rotation keeps it.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PasswordReset(TenantMixin, Base):
+    """A request for a password reset link, also for addresses without an account.
+
+    It is written whether or not the address belongs to an account, so that requests can be
+    limited per client address without telling which addresses exist. The mail job sets
+    `token_hash` when the address belongs to an active account; using the link sets `used_at`.
+    """
+
+    __tablename__ = "password_reset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: As entered, normalised; not necessarily an account's.
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    #: Hex SHA-256 of the token in the mailed link; the token itself is only in the mail.
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        Index(
+            "ix_password_reset_address_requested_at", "municipality_id", "address", "requested_at"
+        ),
+        Index("ix_password_reset_email_requested_at", "municipality_id", "email", "requested_at"),
+        CheckConstraint("token_hash IS NULL OR user_id IS NOT NULL", name="token_has_user"),
     )

@@ -31,12 +31,26 @@ def _violations(page):
 
 
 #: Pages everybody may open, without an account.
-PUBLIC_PAGES = ["/login", "/imprint", "/privacy", "/accessibility", "/help/", "/help/employee"]
+PUBLIC_PAGES = ["/imprint", "/privacy", "/accessibility", "/help/", "/help/employee"]
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
 def test_public_pages_have_no_accessibility_violations(live_server, browser_page, path):
     browser_page.goto(f"{live_server}{path}")
+    assert _violations(browser_page) == []
+
+
+@pytest.mark.parametrize(
+    "path", ["/login", "/password/forgot", "/password/reset/no-such-link-0123456789abcdef"]
+)
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_public_account_pages_have_no_accessibility_violations(
+    live_server, browser_page, path, language
+):
+    browser_page.goto(f"{live_server}/login")
+    if language == "en":
+        browser_page.click(".ww-language button")
+    browser_page.goto(live_server + path)
     assert _violations(browser_page) == []
 
 

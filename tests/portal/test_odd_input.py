@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portal.accounts.models import Role
+from portal.extensions import db as _db
 from tests import factories
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, start_session
 
 #: Values a person or a tampered link may send where a number, a choice or a text belongs.
 ODD = [
@@ -75,9 +76,8 @@ def signed_in(client, login_as):
 def test_no_route_answers_odd_input_with_a_server_error(app, signed_in, value, query, form):
     client, user, idea, token = signed_in
     # Whatever a previous example did (signing out, say), this one is signed in again.
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+    _db.session.refresh(user)  # signing out raised the session generation
+    start_session(client, user)
     for rule in _routes(app):
         for number in (value, str(idea.id)):
             path = _path(rule, number)

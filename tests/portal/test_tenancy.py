@@ -17,7 +17,7 @@ from portal.ideas.models import Idea, IdeaState, Tag
 from portal.ideas.services import attachments, discussion, lifecycle
 from portal.notifications import services as notifications
 from tests import factories
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, start_session
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
@@ -130,8 +130,7 @@ def test_staff_of_the_other_municipality_cannot_sign_in_here(client, neighbour):
     )
     assert response.status_code == 401
     # A session that names one of their users is nobody here.
-    with client.session_transaction() as session:
-        session["_user_id"] = str(neighbour["moderator"].id)
+    start_session(client, neighbour["moderator"])
     assert client.get("/").status_code == 302
 
 

@@ -1,12 +1,14 @@
 """One's own account: password change, initial passwords, language."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
 from argon2 import PasswordHasher
 from flask_babel import force_locale
+from sqlalchemy import select
 
-from portal.accounts.models import Role
+from portal.accounts.models import LoginAttempt, Role
 from tests import factories
 from tests.conftest import csrf_token
 
@@ -105,3 +107,35 @@ def test_dates_are_shown_the_german_way(app):
     template = app.jinja_env.from_string("{{ d|date }}")
     with app.test_request_context(), force_locale("de"):
         assert template.render(d=datetime(2026, 11, 22, 10, 0, tzinfo=UTC)) == "22.11.2026"
+
+
+def test_a_wrong_current_password_is_reported_under_current_password(
+    client, db, login_as, writes_nothing
+):
+    login_as()
+    with writes_nothing(except_tables={"login_attempt"}):
+        response = _change(client, "wrong current pw", "Ein langer neuer Satz 2026")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    error = re.search(r'<p class="kern-error" id="([^"]+)-error"[^>]*>(.*?)</p>', html, re.S)
+    assert error is not None
+    assert error.group(1) == "current"
+    assert "Das aktuelle Passwort ist falsch." in error.group(2)
+    assert re.search(r'<input[^>]*aria-invalid="true"[^>]*id="current"', html)
+
+
+def test_v6_3_1_guessing_the_current_password_of_an_open_session_is_slowed_down(
+    client, db, app, login_as, writes_nothing
+):
+    """A session left open must not allow guessing its user's password without limit: wrong
+    current passwords count as failed sign-ins of the account."""
+    user = login_as()
+    for _ in range(app.config["LOGIN_FREE_FAILURES_PER_ACCOUNT"] + 1):
+        assert _change(client, "wrong current pw", "Ein langer neuer Satz 2026").status_code == 422
+    attempts = db.session.scalars(
+        select(LoginAttempt.succeeded).where(LoginAttempt.email == user.email)
+    ).all()
+    assert attempts == [False] * (app.config["LOGIN_FREE_FAILURES_PER_ACCOUNT"] + 1)
+    with writes_nothing():
+        response = _change(client, factories.PASSWORD, "Ein langer neuer Satz 2026")
+    assert response.status_code == 429

@@ -7,6 +7,7 @@ from email.utils import parsedate_to_datetime
 import pytest
 from sqlalchemy import func, select
 
+from portal.accounts import services
 from portal.accounts.models import LoginAttempt, Role
 from tests import factories
 from tests.conftest import csrf_token
@@ -63,14 +64,67 @@ def test_deactivated_user_loses_an_open_session(client, db, login_as):
     assert client.get("/").status_code == 302
 
 
-def test_failed_attempts_lock_the_account_for_a_while_even_with_the_right_password(client, db, app):
+def _age_attempts(db, seconds):
+    """Let every recorded sign-in attempt have happened *seconds* earlier."""
+    for attempt in db.session.scalars(select(LoginAttempt)):
+        attempt.at -= timedelta(seconds=seconds)
+    db.session.flush()
+
+
+def test_v6_3_1_failed_attempts_slow_an_account_down_step_by_step_without_locking_it(
+    client, db, app, writes_nothing
+):
     factories.user(email="target@musterstadt.example")
-    limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-    for _ in range(limit):
+    free = app.config["LOGIN_FREE_FAILURES_PER_ACCOUNT"]
+    for _ in range(free + 1):
         assert _login(client, "target@musterstadt.example", "guess guess guess").status_code == 401
-    response = _login(client, "target@musterstadt.example", factories.PASSWORD)
+    # After the first failure beyond the free ones, the next try must wait one second ...
+    with writes_nothing():
+        response = _login(client, "target@musterstadt.example", factories.PASSWORD)
     assert response.status_code == 429
-    assert "Zu viele fehlgeschlagene Anmeldeversuche" in response.get_data(as_text=True)
+    assert response.headers["Retry-After"] == "1"
+    assert "Bitte warten Sie 1 Sekunde" in response.get_data(as_text=True)
+    # ... and then whoever knows the password gets in.
+    _age_attempts(db, 1)
+    assert _login(client, "target@musterstadt.example", factories.PASSWORD).status_code == 302
+
+
+def test_v6_3_1_the_wait_doubles_with_each_failure_up_to_the_cap(app):
+    free = app.config["LOGIN_FREE_FAILURES_PER_ACCOUNT"]
+    cap = app.config["LOGIN_MAX_DELAY_SECONDS"]
+    with app.app_context():
+        waits = [services.account_delay(n) for n in range(free + 12)]
+        assert services.account_delay(10_000) == cap
+    assert waits[: free + 1] == [0] * (free + 1)
+    assert waits[free + 1 : free + 7] == [1, 2, 4, 8, 16, 32]
+    assert max(waits) == cap
+
+
+def test_v6_3_1_a_colleague_cannot_lock_the_owner_out(client, db, app):
+    """Twenty wrong passwords from one address hold the account back by the longest wait at
+    most; the owner, from another address, then signs in."""
+    factories.user(email="target@musterstadt.example")
+    cap = app.config["LOGIN_MAX_DELAY_SECONDS"]
+    for _ in range(20):
+        _login(client, "target@musterstadt.example", "guess guess guess")
+        _age_attempts(db, cap)
+    owner = app.test_client()
+    response = _login(owner, "target@musterstadt.example", factories.PASSWORD)
+    assert response.status_code == 302
+
+
+def test_v6_3_1_the_wait_does_not_tell_whether_the_account_exists(client, db, app):
+    factories.user(email="exists@musterstadt.example")
+    answers = []
+    for email in ("exists@musterstadt.example", "nobody@musterstadt.example"):
+        for _ in range(app.config["LOGIN_FREE_FAILURES_PER_ACCOUNT"] + 3):
+            _login(client, email, "guess guess guess")
+        response = _login(client, email, factories.PASSWORD)
+        html = response.get_data(as_text=True).replace(email, "EMAIL")
+        html = re.sub(r'value="[\w.-]{60,}"', "", html)
+        answers.append((response.status_code, response.headers["Retry-After"], html))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 429
 
 
 def test_failed_attempts_from_one_address_are_limited_across_accounts(client, db, app):
@@ -78,17 +132,44 @@ def test_failed_attempts_from_one_address_are_limited_across_accounts(client, db
     for number in range(limit):
         _login(client, f"probe{number}@musterstadt.example", "guess guess guess")
     factories.user(email="fresh@musterstadt.example")
+    response = _login(client, "fresh@musterstadt.example", factories.PASSWORD)
+    assert response.status_code == 429
+    window = app.config["LOGIN_FAILURE_WINDOW_MINUTES"] * 60
+    assert window - 5 <= int(response.headers["Retry-After"]) <= window
+    assert "Bitte warten Sie 15 Minuten" in response.get_data(as_text=True)
+
+
+def test_v6_3_1_own_successful_sign_in_does_not_reset_the_count_of_an_address(client, db, app):
+    """An insider who signs in to their own account in between still gets no more than the
+    limit of guesses at colleagues' passwords from their address."""
+    factories.user(email="insider@musterstadt.example")
+    limit = app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    for number in range(limit - 1):
+        _login(client, f"colleague{number}@musterstadt.example", "guess guess guess")
+    assert _login(client, "insider@musterstadt.example", factories.PASSWORD).status_code == 302
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/account")})
+    assert _login(client, "colleague99@musterstadt.example", "guess").status_code == 401
+    assert _login(client, "colleague98@musterstadt.example", "guess").status_code == 429
+
+
+def test_v6_3_1_the_address_may_try_again_once_failures_leave_the_window(client, db, app):
+    limit = app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    for number in range(limit):
+        _login(client, f"probe{number}@musterstadt.example", "guess guess guess")
+    factories.user(email="fresh@musterstadt.example")
     assert _login(client, "fresh@musterstadt.example", factories.PASSWORD).status_code == 429
+    _age_attempts(db, app.config["LOGIN_FAILURE_WINDOW_MINUTES"] * 60)
+    assert _login(client, "fresh@musterstadt.example", factories.PASSWORD).status_code == 302
 
 
-def test_a_successful_sign_in_resets_the_failure_count(client, db, app):
+def test_a_successful_sign_in_lets_the_account_start_afresh(client, db, app):
     factories.user(email="forgetful@musterstadt.example")
-    limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-    for _ in range(limit - 1):
+    free = app.config["LOGIN_FREE_FAILURES_PER_ACCOUNT"]
+    for _ in range(free):
         _login(client, "forgetful@musterstadt.example", "guess guess guess")
     assert _login(client, "forgetful@musterstadt.example", factories.PASSWORD).status_code == 302
     client.post("/logout", data={"csrf_token": csrf_token(client, "/account")})
-    for _ in range(limit - 1):
+    for _ in range(free):
         _login(client, "forgetful@musterstadt.example", "guess guess guess")
     assert _login(client, "forgetful@musterstadt.example", factories.PASSWORD).status_code == 302
 
@@ -167,7 +248,16 @@ def test_stay_signed_in_sets_a_remember_cookie_of_limited_lifetime(client, db):
     factories.user(email="a@musterstadt.example")
     response = _login(client, "a@musterstadt.example", factories.PASSWORD, remember="y")
     cookies = response.headers.getlist("Set-Cookie")
-    remember = next(cookie for cookie in cookies if cookie.startswith("remember_token="))
+    remember = next(cookie for cookie in cookies if cookie.startswith("wandelwerk_remember="))
     assert "HttpOnly" in remember
+    assert "SameSite=Lax" in remember
     expires = parsedate_to_datetime(re.search(r"Expires=([^;]+)", remember).group(1))
     assert timedelta(days=13) < expires - datetime.now(UTC) <= timedelta(days=14)
+    assert not any(cookie.startswith("remember_token=") for cookie in cookies)
+
+
+def test_v6_3_1_a_password_too_long_to_be_one_is_refused_and_counted(client, db):
+    factories.user(email="a@musterstadt.example")
+    response = _login(client, "a@musterstadt.example", "x" * 100_000)
+    assert response.status_code == 401
+    assert db.session.scalar(select(func.count(LoginAttempt.id))) == 1
