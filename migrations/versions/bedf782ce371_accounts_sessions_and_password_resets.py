@@ -1,7 +1,7 @@
 """accounts: session generation, remembered devices, password resets
 
 Revision ID: bedf782ce371
-Revises: 5d2a9c7e4b10
+Revises: 4cc3a374923e
 Create Date: 2026-11-30 05:57:20.579245
 
 Sessions end on the server: each user gets a session generation that every session must match.
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'bedf782ce371'
-down_revision = '5d2a9c7e4b10'
+down_revision = '4cc3a374923e'
 branch_labels = None
 depends_on = None
 

@@ -176,3 +176,11 @@ def test_search_and_supports_outlive_a_migration_that_copies_the_idea_table(own_
 
 def test_first_migration_creates_the_default_municipality(db):
     assert db.session.scalar(select(Municipality.slug)) == "default"
+
+
+def test_the_revisions_form_one_line():
+    """Two revisions written in parallel on one parent must be put in order before they land."""
+    from pathlib import Path
+
+    heads = ScriptDirectory(str(Path(__file__).resolve().parents[2] / "migrations")).get_heads()
+    assert len(heads) == 1, heads
