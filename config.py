@@ -85,6 +85,8 @@ class Config:
         self.REDIS_URL = os.environ.get("REDIS_URL", "")
         #: Run jobs at once in the enqueuing thread instead of a consumer (the test suite).
         self.JOBS_IMMEDIATE = False
+        #: Sign-in attempts and password-reset requests older than this many days are deleted.
+        self.LOGIN_ATTEMPT_RETENTION_DAYS = _env_int("LOGIN_ATTEMPT_RETENTION_DAYS", 30)
         #: Notifications older than this many days are deleted (the privacy policy says so).
         self.NOTIFICATION_RETENTION_DAYS = _env_int("NOTIFICATION_RETENTION_DAYS", 365)
         #: Hour of the day (in BABEL_DEFAULT_TIMEZONE) at which the daily digests go out.

@@ -6,7 +6,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, current_app, has_request_context, request, session
+from flask import Flask, Response, abort, current_app, has_request_context, request, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -83,7 +83,8 @@ def _configure_sqlite(engine: Engine) -> None:
     writes later cannot wait for another writer: SQLite refuses it at once ("database is
     locked"), since waiting could deadlock. So a unit of work that may write (a POST, a command,
     a job) takes the write lock when it begins (`BEGIN IMMEDIATE`) and waits for it up to the
-    busy timeout; a page that only reads begins as a reader.
+    busy timeout; a page that only reads begins as a reader, unless it declared that it writes
+    (`transactions.will_write`).
     """
 
     @event.listens_for(engine, "connect")
@@ -99,7 +100,11 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+        reading = (
+            has_request_context()
+            and request.method in ("GET", "HEAD", "OPTIONS")
+            and not transactions.writes_expected()
+        )
         connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
@@ -121,7 +126,19 @@ def _register_modules(app: Flask) -> None:
     register_error_handlers(app)
 
 
+def _refuse_nul_characters() -> None:
+    """Refuse a request whose query or form holds the NUL character (400).
+
+    Nobody types it, PostgreSQL cannot store it in text, and SQLite would store it silently.
+    """
+    for values in (request.args, request.form):
+        for key, items in values.lists():
+            if "\x00" in key or any("\x00" in item for item in items):
+                abort(400)
+
+
 def _register_request_hooks(app: Flask) -> None:
+    app.before_request(_refuse_nul_characters)
     # After the modules' own hooks, so that the tenant is known when the user is loaded.
     app.before_request(enforce_access)
 

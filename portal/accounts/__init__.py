@@ -12,31 +12,29 @@ from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
 from portal.core import tenancy
+from portal.core.access import PUBLIC, declared_access
 from portal.core.jobs import register_jobs
 from portal.extensions import db, login_manager
 
-#: Pages a user who must replace an initial password may still open.
+#: Pages a user who must replace an initial password may still open, besides those that anybody
+#: may open without an account (legal pages, help, the language switch, password reset).
 _WHILE_PASSWORD_MUST_CHANGE = frozenset(
-    {
-        "accounts.account",
-        "accounts.end_other_sessions",
-        "accounts.logout",
-        "accounts.language",
-        "accounts.password_forgot",
-        "accounts.password_reset",
-        "static",
-    }
+    {"accounts.account", "accounts.end_other_sessions", "accounts.logout", "static"}
 )
 
 
 def init_app(app: Flask) -> None:
     """Load the signed-in user, keep initial passwords from being used, serve the account pages."""
     from portal.accounts import sessions
-    from portal.accounts.services import current_municipality, send_password_reset_mail
+    from portal.accounts.services import (
+        current_municipality,
+        forget_old_sign_in_records,
+        send_password_reset_mail,
+    )
     from portal.accounts.views import bp
 
     app.register_blueprint(bp)
-    register_jobs(app, [send_password_reset_mail])
+    register_jobs(app, [send_password_reset_mail, forget_old_sign_in_records])
     sessions.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -65,11 +63,14 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def require_own_password() -> ResponseReturnValue | None:
+        endpoint = request.endpoint
         if (
-            request.endpoint not in _WHILE_PASSWORD_MUST_CHANGE
-            and current_user.is_authenticated
-            and current_user.must_change_password
+            endpoint is None
+            or endpoint in _WHILE_PASSWORD_MUST_CHANGE
+            or PUBLIC in (declared_access(app.view_functions[endpoint]) or ())
         ):
+            return None
+        if current_user.is_authenticated and current_user.must_change_password:
             return redirect(url_for("accounts.account"))
         return None
 

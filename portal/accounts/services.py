@@ -28,7 +28,7 @@ from portal.accounts.models import (
 )
 from portal.core import tenancy
 from portal.core.errors import Conflict, DomainError, NotFound, RateLimited
-from portal.core.jobs import enqueue, job
+from portal.core.jobs import enqueue, job, periodic
 from portal.core.models import utcnow
 from portal.core.registry import Link
 from portal.core.transactions import keep_regardless
@@ -695,3 +695,14 @@ def org_units_tree() -> list[tuple[int, OrgUnit]]:
 
     walk(None, 0)
     return ordered
+
+
+@periodic(hour="3", minute="30")
+def forget_old_sign_in_records() -> None:
+    """Delete sign-in attempts and password-reset requests older than
+    `LOGIN_ATTEMPT_RETENTION_DAYS`, and expired "stay signed in" tokens, in every municipality,
+    as the privacy policy promises."""
+    before = utcnow() - timedelta(days=current_app.config["LOGIN_ATTEMPT_RETENTION_DAYS"])
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < before))
+    db.session.execute(delete(PasswordReset).where(PasswordReset.requested_at < before))
+    db.session.execute(delete(RememberToken).where(RememberToken.expires_at < utcnow()))

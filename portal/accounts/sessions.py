@@ -30,7 +30,7 @@ from flask_login import login_user, logout_user
 from portal.accounts import services
 from portal.accounts.models import User
 from portal.core import tenancy
-from portal.core.transactions import on_commit
+from portal.core.transactions import on_commit, will_write
 
 GENERATION = "_ww_generation"
 SIGNED_IN_AT = "_ww_signed_in_at"
@@ -144,6 +144,8 @@ def load_from_cookie(req: Request) -> User | None:
     token = req.cookies.get(COOKIE, "")
     if not token or len(token) > 100 or not tenancy.has_tenant():
         return None
+    # The token is used up and replaced, even when the device only opens a page.
+    will_write()
     found = services.use_remember_token(token)
     if found is None:
         # Unknown, used or revoked. The cookie is left alone: a second request racing with

@@ -52,6 +52,28 @@ def keep_regardless(row: Any) -> None:
     db.session.info.setdefault(_KEEP, []).append(row)
 
 
+_WRITES = "wandelwerk_writes"
+
+
+def will_write() -> None:
+    """Declare that this unit of work, begun as a reader (a page that is only shown), writes.
+
+    SQLite lets a transaction that began by reading write only if no other writer came between;
+    otherwise it refuses at once ("database is locked") instead of waiting. So the reading
+    transaction, which has written nothing yet, ends here, and the next one takes the write lock
+    when it begins (see `writes_expected`) and waits for it. Other databases need nothing.
+    """
+    session = db.session()
+    session.info[_WRITES] = True
+    if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
+        session.rollback()
+
+
+def writes_expected() -> bool:
+    """Tell whether the current unit of work declared with `will_write` that it writes."""
+    return bool(db.session.info.get(_WRITES))
+
+
 def end(*, commit: bool) -> None:
     """End the unit of work: commit or roll back, then write the rows kept regardless."""
     session = db.session

@@ -90,3 +90,45 @@ def test_thirty_parallel_sign_ins_and_supports_never_answer_a_server_error(serve
     statuses = [status for result in results for status in result]
     assert 500 not in statuses
     assert statuses.count(200) == 2 * PARALLEL  # each redirect followed to its page
+
+
+def _remember_cookie(base: str, number: int) -> str:
+    """Sign employee *number* in with "stay signed in" and return the device's cookie."""
+    jar = CookieJar()
+    opener = build_opener(HTTPCookieProcessor(jar))
+    data = {
+        "email": f"person{number}@parallel.example",
+        "password": factories.PASSWORD,
+        "remember": "y",
+        "csrf_token": _token(opener, base + "/login"),
+    }
+    opener.open(base + "/login", urlencode(data).encode(), timeout=60)
+    return next(cookie.value for cookie in jar if cookie.name == "wandelwerk_remember")
+
+
+def _open_with(base: str, cookie: str) -> tuple[int, str]:
+    """Open the start page with only the device's "stay signed in" cookie; return the status
+    and the address the answer came from (the sign-in page, if the device was not known)."""
+    opener = build_opener()
+    opener.addheaders = [("Cookie", f"wandelwerk_remember={cookie}")]
+    try:
+        response = opener.open(base + "/", timeout=60)
+        return response.status, response.geturl()
+    except HTTPError as error:
+        return error.code, error.url
+
+
+def test_devices_that_stay_signed_in_open_pages_while_others_write(server):
+    base, idea_id = server
+    cookies = [_remember_cookie(base, number) for number in range(PARALLEL // 2)]
+    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+        opened = [pool.submit(_open_with, base, cookie) for cookie in cookies]
+        signed_in = [
+            pool.submit(_sign_in_and_support, base, idea_id, number)
+            for number in range(PARALLEL // 2, PARALLEL)
+        ]
+        statuses = [future.result() for future in opened]
+        writes = [status for future in signed_in for status in future.result()]
+    # Each device's token was used once, replaced, and opened the page signed in.
+    assert statuses == [(200, base + "/")] * len(cookies)
+    assert 500 not in writes

@@ -100,3 +100,19 @@ def test_an_edit_without_the_optional_fields_keeps_them(client, login_as):
     assert response.status_code == 302
     factories.db.session.refresh(idea)
     assert (idea.title, [tag.name for tag in idea.tags]) == ("Neu", ["bauamt", "e-akte"])
+
+
+@pytest.mark.parametrize("where", ["query", "form", "key"])
+def test_the_nul_character_is_refused_with_400_and_writes_nothing(
+    client, login_as, writes_nothing, where
+):
+    login_as(Role.ADMIN, Role.EMPLOYEE)
+    token = csrf_token(client, "/ideas/new")
+    with writes_nothing():
+        if where == "query":
+            response = client.get("/admin/users", query_string={"q": "a\x00b"})
+        else:
+            data = {"csrf_token": token, "title": "T", "problem": "P", "proposal": "V"}
+            data["title\x00" if where == "key" else "title"] = "Akte\x00"
+            response = client.post("/ideas/new", data=data)
+    assert response.status_code == 400

@@ -74,6 +74,9 @@ def test_initial_password_must_be_replaced_before_anything_else(client, db):
     )
     assert response.headers["Location"] == "/account"
     assert client.get("/").headers["Location"] == "/account"
+    # What anybody may read without an account stays open (the privacy policy, the help).
+    assert client.get("/privacy").status_code == 200
+    assert client.get("/help/").status_code == 200
     assert _change(client, factories.PASSWORD, "Mein eigenes Passwort 1").status_code == 302
     db.session.refresh(user)
     assert not user.must_change_password

@@ -261,3 +261,21 @@ def test_v6_3_1_a_password_too_long_to_be_one_is_refused_and_counted(client, db)
     response = _login(client, "a@musterstadt.example", "x" * 100_000)
     assert response.status_code == 401
     assert db.session.scalar(select(func.count(LoginAttempt.id))) == 1
+
+
+def test_sign_in_attempts_are_forgotten_after_30_days_everywhere(db):
+    """The privacy policy promises that sign-in attempts are kept for 30 days."""
+    from datetime import timedelta
+
+    from portal.accounts.services import forget_old_sign_in_records
+    from portal.core.models import utcnow
+    from portal.core.tenancy import across_tenants
+
+    old = LoginAttempt(email="a@x.example", address="1.2.3.4", succeeded=False)
+    recent = LoginAttempt(email="b@x.example", address="1.2.3.4", succeeded=False)
+    old.at, recent.at = utcnow() - timedelta(days=31), utcnow() - timedelta(days=29)
+    db.session.add_all([old, recent])
+    db.session.flush()
+    with across_tenants():
+        forget_old_sign_in_records()
+    assert db.session.scalars(select(LoginAttempt.email)).all() == ["b@x.example"]
