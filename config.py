@@ -91,6 +91,11 @@ class Config:
         self.PORTAL_URL = os.environ.get("PORTAL_URL", "http://localhost:5000")
         #: Largest attachment accepted, in bytes (default 10 MB).
         self.UPLOAD_MAX_BYTES = _env_int("UPLOAD_MAX_BYTES", 10_000_000)
+        #: Office and OpenDocument files are ZIP archives: the most their parts may add up to
+        #: when unpacked (default 100 MB), and how many times larger than the file that may be
+        #: (default 100), so that a "zip bomb" is refused.
+        self.UPLOAD_MAX_UNPACKED_BYTES = _env_int("UPLOAD_MAX_UNPACKED_BYTES", 100_000_000)
+        self.UPLOAD_MAX_COMPRESSION_RATIO = _env_int("UPLOAD_MAX_COMPRESSION_RATIO", 100)
         self.LOGIN_MAX_FAILURES_PER_ACCOUNT = _env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
         self.LOGIN_MAX_FAILURES_PER_ADDRESS = _env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
         self.LOGIN_FAILURE_WINDOW_MINUTES = _env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
@@ -152,6 +157,10 @@ class Config:
             raise ConfigError(f"DIGEST_HOUR must be an hour from 0 to 23, got {self.DIGEST_HOUR}.")
         if self.REDIS_URL and not self.REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
             raise ConfigError("REDIS_URL must start with redis://, rediss:// or unix://.")
+        if self.UPLOAD_MAX_UNPACKED_BYTES < 1 or self.UPLOAD_MAX_COMPRESSION_RATIO < 1:
+            raise ConfigError(
+                "UPLOAD_MAX_UNPACKED_BYTES and UPLOAD_MAX_COMPRESSION_RATIO must be at least 1."
+            )
         if self.PASSWORD_HASH_TIME_COST < 1 or self.PASSWORD_HASH_MEMORY_KIB < 8:
             raise ConfigError(
                 "PASSWORD_HASH_TIME_COST must be ≥ 1 and PASSWORD_HASH_MEMORY_KIB ≥ 8."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -14,17 +15,33 @@ from portal.core.markdown import render_markdown
 from portal.core.registry import Link, NavItem, registry
 
 
-def navigation() -> list[tuple[NavItem, str, bool]]:
-    """Return the navigation items the current user may open, with URL and whether active."""
-    items = []
+@dataclass(frozen=True)
+class NavEntry:
+    """A navigation item as the current user sees it."""
+
+    item: NavItem
+    url: str
+    #: Whether the current page belongs to the item's section.
+    active: bool
+    #: What the item's count says for the user; None if it has no count.
+    count: int | None = None
+
+
+def navigation() -> list[NavEntry]:
+    """Return the navigation items the current user may open, with URL, whether active, and
+    their count where they have one."""
+    entries = []
     endpoint = request.endpoint or ""
     for item in registry().navigation:
         view = current_app.view_functions.get(item.endpoint)
         allowed = declared_access(view) if view else None
         if allowed is None or not may_access(current_user, allowed):
             continue
-        items.append((item, url_for(item.endpoint), endpoint.startswith(item.sections)))
-    return items
+        count = item.count(current_user) if item.count and current_user.is_authenticated else None
+        entries.append(
+            NavEntry(item, url_for(item.endpoint), endpoint.startswith(item.sections), count)
+        )
+    return entries
 
 
 def link_url(link: Link) -> str:
