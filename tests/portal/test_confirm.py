@@ -64,7 +64,7 @@ def test_declining_asks_first_and_writes_nothing_until_confirmed(client, login_a
         response = client.post(f"/ideas/{idea.id}/state", data=data)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert f"Idee Nr. {idea.id} wirklich ablehnen?" in html
+    assert f"Idee Nr.\u00a0{idea.id} wirklich ablehnen?" in html
     assert "Das Land baut das schon." in html
     fields = _confirmation_form(html, f"/ideas/{idea.id}/state")
     assert (fields["target"], fields["reason"]) == ("declined", "Das Land baut das schon.")
@@ -99,10 +99,10 @@ def test_merging_asks_first_in_words_that_say_which_way(client, login_as, writes
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert (
-        f"Idee Nr. {duplicate.id} „Termine online buchen“ ist eine Dublette von Idee Nr. "
-        f"{keep.id} „Online-Terminvergabe“ — zusammenführen in Nr. {keep.id}."
+        f"Idee Nr.\u00a0{duplicate.id} „Termine online buchen“ ist eine Dublette von Idee "
+        f"Nr.\u00a0{keep.id} „Online-Terminvergabe“ — zusammenführen in Nr.\u00a0{keep.id}."
     ) in html
-    assert f"In Idee Nr. {keep.id} zusammenführen" in html
+    assert f"In Idee Nr.\u00a0{keep.id} zusammenführen" in html
     fields = _confirmation_form(html, f"/ideas/{duplicate.id}/merge")
     response = client.post(f"/ideas/{duplicate.id}/merge", data=fields)
     assert response.headers["Location"] == f"/ideas/{keep.id}"

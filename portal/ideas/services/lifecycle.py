@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from babel.lists import format_list
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
@@ -106,15 +108,22 @@ TRANSITIONS: dict[tuple[IdeaState, IdeaState], Transition] = {
 }
 
 
+def text_names(names: tuple[str, ...]) -> str:
+    """Name the texts of an idea called *names* (`IdeaData` fields) for a sentence:
+    „Was ist das Problem?“ und „Was schlagen Sie vor?“."""
+    labels = {"problem": _("What is the problem?"), "proposal": _("What do you propose?")}
+    quoted = [_("“%(text)s”", text=labels[name]) for name in names]
+    return format_list(quoted, locale=get_locale())
+
+
 class IncompleteIdea(DomainError):
     """An idea lacks texts it needs to be submitted; `missing` names them (`IdeaData` fields)."""
 
     def __init__(self, missing: tuple[str, ...]) -> None:
-        labels = {"problem": _("What is the problem?"), "proposal": _("What do you propose?")}
         super().__init__(
             _(
                 "A submitted idea needs these texts; please fill in: %(fields)s",
-                fields="; ".join(str(labels[name]) for name in missing),
+                fields=text_names(missing),
             )
         )
         self.missing = missing

@@ -34,8 +34,8 @@ class IdeaPage:
     #: The comments whose text the user may change, and those they may delete.
     editable_comments: frozenset[int]
     deletable_comments: frozenset[int]
-    #: The texts (`IdeaData` fields) a draft still needs before it can be submitted.
-    missing_texts: tuple[str, ...]
+    #: The texts a draft still needs before it can be submitted, named for a sentence.
+    missing_texts: str
 
 
 def idea_page(idea: Idea, user: User) -> IdeaPage:
@@ -61,5 +61,7 @@ def idea_page(idea: Idea, user: User) -> IdeaPage:
             c.id for c in comments if access.may_edit_comment(c, idea, user)
         ),
         deletable_comments=frozenset(c.id for c in comments if access.may_delete_comment(c, user)),
-        missing_texts=lifecycle.missing_texts(idea) if idea.state is IdeaState.DRAFT else (),
+        missing_texts=lifecycle.text_names(lifecycle.missing_texts(idea))
+        if idea.state is IdeaState.DRAFT
+        else "",
     )

@@ -97,7 +97,10 @@ def test_a_draft_can_be_saved_with_its_title_alone(client, login_as, db):
     assert (idea.state, idea.problem, idea.proposal) == (S.DRAFT, "", "")
     page = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
     assert "Noch nicht ausgefüllt." in page
-    assert "Bevor Sie ihn einreichen können, füllen Sie bitte aus: Was ist das Problem?" in page
+    assert (
+        "Bevor Sie ihn einreichen können, füllen Sie bitte aus: "
+        "„Was ist das Problem?“ und „Was schlagen Sie vor?“"
+    ) in page
     form = client.get(f"/ideas/{idea.id}/edit").get_data(as_text=True)
     assert 'Was ist das Problem? <span class="kern-label__optional">– zum Einreichen nötig' in form
 
@@ -117,7 +120,7 @@ def test_submitting_an_incomplete_idea_says_what_is_missing(client, login_as, wr
         )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "bitte füllen Sie aus: Was schlagen Sie vor?" in html
+    assert "bitte füllen Sie aus: „Was schlagen Sie vor?“" in html
     assert 'id="proposal-error"' in html
     assert 'id="problem-error"' not in html
     assert "Anträge auf Papier." in html
@@ -132,7 +135,7 @@ def test_an_incomplete_draft_cannot_be_submitted_from_its_page(client, login_as,
             f"/ideas/{draft.id}/state", data={"csrf_token": token, "target": "submitted"}
         )
     assert response.status_code == 422
-    assert "Was ist das Problem?; Was schlagen Sie vor?" in response.get_data(as_text=True)
+    assert "„Was ist das Problem?“ und „Was schlagen Sie vor?“" in response.get_data(as_text=True)
     assert fresh(draft).state is S.DRAFT
 
 
