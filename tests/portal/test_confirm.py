@@ -126,7 +126,7 @@ def test_deleting_a_draft_asks_first(client, login_as, writes_nothing, db):
 
 
 @pytest.mark.parametrize("confirm", ["", "1"])
-def test_a_colleague_cannot_delete_a_draft_with_or_without_confirming(
+def test_asvs_v8_2_2_a_colleague_cannot_delete_a_draft_with_or_without_confirming(
     client, login_as, writes_nothing, confirm
 ):
     draft = factories.idea(submit=False)

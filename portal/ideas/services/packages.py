@@ -1,5 +1,6 @@
 """Office Open XML and OpenDocument files are ZIP archives; check one as what it claims to be
-(OWASP ASVS 5.0 V5.2: file upload).
+(OWASP ASVS 5.0 V5.2.2 content matches the type, V5.2.3 unpacked size and number of parts,
+V5.2.5 no links, V5.3.3 no paths outside the archive).
 
 An uploaded .docx is accepted only if it is a readable ZIP archive with the parts its format
 requires, carries no program, script, web page or macro, and does not unpack to far more than it
@@ -12,6 +13,7 @@ its readers go by.
 from __future__ import annotations
 
 import io
+import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -141,6 +143,11 @@ def _check_part(part: zipfile.ZipInfo) -> None:
         raise PackageRefused(_("The document contains a part outside its own folder."))
     if part.flag_bits & 0x1:
         raise PackageRefused(_("The document contains encrypted parts, which cannot be checked."))
+    # Unix programs keep a part's file mode in the upper half of its external attributes.
+    if stat.S_ISLNK(part.external_attr >> 16):
+        raise PackageRefused(
+            _("The document contains a link to another file, which is not accepted.")
+        )
     if path.name.lower() in _MACRO_NAMES or lower.startswith(_MACRO_FOLDERS):
         raise PackageRefused(
             _("The document contains macros. Please save it without macros and attach it again.")

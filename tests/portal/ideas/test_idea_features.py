@@ -81,7 +81,9 @@ def test_authors_edit_their_own_comment_which_then_shows_as_edited(client, login
     assert "bearbeitet am " in page
 
 
-def test_nobody_edits_the_comment_of_a_colleague(client, login_as, writes_nothing, discussed):
+def test_asvs_v8_2_2_nobody_edits_or_deletes_the_comment_of_a_colleague(
+    client, login_as, writes_nothing, discussed
+):
     idea, _author, comment = discussed
     login_as(Role.EMPLOYEE, Role.MODERATOR)
     page = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
@@ -235,7 +237,9 @@ def test_the_author_or_a_moderator_removes_an_attachment_and_the_history_says_so
     assert re.search(r"<strong>Datei entfernt</strong>: Konzept.pdf", history)
 
 
-def test_a_colleague_cannot_remove_an_attachment(client, login_as, writes_nothing, attached):
+def test_asvs_v8_2_2_a_colleague_cannot_remove_an_attachment(
+    client, login_as, writes_nothing, attached
+):
     idea, attachment, path = attached
     login_as(Role.EMPLOYEE)
     page = client.get(f"/ideas/{idea.id}").get_data(as_text=True)

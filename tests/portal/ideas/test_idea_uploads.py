@@ -1,6 +1,7 @@
 """Office and OpenDocument uploads are checked as what they claim to be (OWASP ASVS 5.0 V5.2:
-file upload and content): a readable ZIP package with the parts its format requires, no program,
-script, web page or macro inside, and no "zip bomb"."""
+file upload and content; V5.3.3: no paths out of an archive): a readable ZIP package with the
+parts its format requires, no program, script, web page, macro or link inside, and no "zip
+bomb"."""
 
 import io
 import os
@@ -79,7 +80,7 @@ def refused(idea, content, filename, writes_nothing):
     return raised.value.message
 
 
-def test_asvs_v5_2_a_zip_bomb_is_refused(db, writes_nothing):
+def test_asvs_v5_2_3_a_zip_bomb_is_refused(db, writes_nothing):
     # 30 MB of zeros pack into some 30 kB: a thousand times the file's size.
     bomb = office(extra={"word/media/image1.bin": bytes(30_000_000)})
     assert len(bomb) < 100_000
@@ -88,7 +89,9 @@ def test_asvs_v5_2_a_zip_bomb_is_refused(db, writes_nothing):
     assert "100-Fache" in message
 
 
-def test_asvs_v5_2_a_package_larger_than_allowed_when_unpacked_is_refused(app, db, writes_nothing):
+def test_asvs_v5_2_3_a_package_larger_than_allowed_when_unpacked_is_refused(
+    app, db, writes_nothing
+):
     # Random bytes do not compress: the ratio is fine, the sum is not.
     large = office(extra={"word/media/image1.png": os.urandom(300_000)})
     app.config["UPLOAD_MAX_UNPACKED_BYTES"], limit = (
@@ -115,7 +118,7 @@ def test_asvs_v5_2_a_package_larger_than_allowed_when_unpacked_is_refused(app, d
         "word/media/bild.svg",
     ],
 )
-def test_asvs_v5_2_a_document_with_a_program_script_or_web_page_inside_is_refused(
+def test_asvs_v5_2_2_a_document_with_a_program_script_or_web_page_inside_is_refused(
     db, writes_nothing, part
 ):
     content = office(extra={part: b"MZ\x90\x00"})
@@ -132,12 +135,12 @@ def test_asvs_v5_2_a_document_with_a_program_script_or_web_page_inside_is_refuse
         (opendocument("ods", {"Scripts/python/makro.py": b"print()"}), "Makro.ods"),
     ],
 )
-def test_asvs_v5_2_a_macro_document_is_refused(db, writes_nothing, content, filename):
+def test_asvs_v5_2_2_a_macro_document_is_refused(db, writes_nothing, content, filename):
     message = refused(factories.idea(), content, filename, writes_nothing)
     assert "Makros" in message
 
 
-def test_asvs_v5_2_a_zip_renamed_docx_is_refused(db, writes_nothing):
+def test_asvs_v5_2_2_a_zip_renamed_docx_is_refused(db, writes_nothing):
     idea = factories.idea()
     plain = package({"liesmich.txt": b"Hallo", "daten.csv": b"a;b"})
     refused(idea, plain, "Bericht.docx", writes_nothing)
@@ -154,12 +157,14 @@ def test_asvs_v5_2_a_zip_renamed_docx_is_refused(db, writes_nothing):
         (package({"mimetype": ODF["odt"].encode(), "styles.xml": b"<s/>"}), "content.xml"),
     ],
 )
-def test_asvs_v5_2_a_package_without_its_main_part_is_refused(db, writes_nothing, content, missing):
+def test_asvs_v5_2_2_a_package_without_its_main_part_is_refused(
+    db, writes_nothing, content, missing
+):
     message = refused(factories.idea(), content, "Teil.docx", writes_nothing)
     assert missing in message
 
 
-def test_asvs_v5_2_an_opendocument_must_declare_its_own_type(db, writes_nothing):
+def test_asvs_v5_2_2_an_opendocument_must_declare_its_own_type(db, writes_nothing):
     # The type detection reads the first bytes of `mimetype`; the part says more behind them.
     content = package(
         {
@@ -171,21 +176,37 @@ def test_asvs_v5_2_an_opendocument_must_declare_its_own_type(db, writes_nothing)
     assert "Typangabe" in message
 
 
-def test_asvs_v5_2_a_damaged_package_is_refused(db, writes_nothing):
+def test_asvs_v5_2_2_a_damaged_package_is_refused(db, writes_nothing):
     content = office()
     # The local headers (which type detection reads) survive; the central directory does not.
     refused(factories.idea(), content[: len(content) // 2], "Kaputt.docx", writes_nothing)
 
 
+def test_asvs_v5_2_3_a_package_of_too_many_parts_is_refused(db, writes_nothing):
+    parts = {f"word/media/teil{number}.xml": b"" for number in range(10_001)}
+    message = refused(factories.idea(), office(extra=parts), "Viele.docx", writes_nothing)
+    assert "zu vielen Teilen" in message
+
+
+def test_asvs_v5_2_5_a_package_with_a_symbolic_link_is_refused(db, writes_nothing):
+    buffer = io.BytesIO(office())
+    with zipfile.ZipFile(buffer, "a") as archive:
+        link = zipfile.ZipInfo("word/media/bild.png")
+        link.external_attr = 0o120777 << 16  # a symbolic link, as Unix zip stores it
+        archive.writestr(link, "/etc/passwd")
+    message = refused(factories.idea(), buffer.getvalue(), "Link.docx", writes_nothing)
+    assert "Verweis" in message
+
+
 @pytest.mark.parametrize("name", ["../../etc/cron.d/job", "/etc/passwd"])
-def test_asvs_v5_2_a_part_outside_the_package_is_refused(db, writes_nothing, name):
+def test_asvs_v5_3_3_a_part_outside_the_package_is_refused(db, writes_nothing, name):
     content = package(
         {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<d/>", name: b"x"}
     )
     refused(factories.idea(), content, "Pfad.docx", writes_nothing)
 
 
-def test_asvs_v5_2_a_refused_office_upload_through_the_page_writes_nothing(
+def test_asvs_v5_2_2_a_refused_office_upload_through_the_page_writes_nothing(
     client, login_as, writes_nothing, app
 ):
     author = login_as(Role.EMPLOYEE)
