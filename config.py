@@ -95,6 +95,11 @@ class Config:
         self.PORTAL_URL = os.environ.get("PORTAL_URL", "http://localhost:5000")
         #: Largest attachment accepted, in bytes (default 10 MB).
         self.UPLOAD_MAX_BYTES = _env_int("UPLOAD_MAX_BYTES", 10_000_000)
+        #: Office and OpenDocument files are ZIP archives: the most their parts may add up to
+        #: when unpacked (default 100 MB), and how many times larger than the file that may be
+        #: (default 100), so that a "zip bomb" is refused.
+        self.UPLOAD_MAX_UNPACKED_BYTES = _env_int("UPLOAD_MAX_UNPACKED_BYTES", 100_000_000)
+        self.UPLOAD_MAX_COMPRESSION_RATIO = _env_int("UPLOAD_MAX_COMPRESSION_RATIO", 100)
         #: Failed sign-ins from one client address within the window before that address must
         #: wait until the oldest of them leaves the window (successes in between do not count).
         self.LOGIN_MAX_FAILURES_PER_ADDRESS = _env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
@@ -180,6 +185,10 @@ class Config:
         for name in ("SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "LOGIN_FAILURE_WINDOW_MINUTES"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}.")
+        if self.UPLOAD_MAX_UNPACKED_BYTES < 1 or self.UPLOAD_MAX_COMPRESSION_RATIO < 1:
+            raise ConfigError(
+                "UPLOAD_MAX_UNPACKED_BYTES and UPLOAD_MAX_COMPRESSION_RATIO must be at least 1."
+            )
         if self.PASSWORD_HASH_TIME_COST < 1 or self.PASSWORD_HASH_MEMORY_KIB < 8:
             raise ConfigError(
                 "PASSWORD_HASH_TIME_COST must be ≥ 1 and PASSWORD_HASH_MEMORY_KIB ≥ 8."

@@ -27,6 +27,11 @@ class Link:
     args: Mapping[str, Any] = field(default_factory=dict)
 
 
+#: Counts what waits for a user behind a navigation item (unread notifications, say). It runs on
+#: every page that shows the menu, so it must be one cheap query.
+NavCount = Callable[[Any], int]
+
+
 @dataclass(frozen=True)
 class NavItem:
     """A link in the main navigation, shown to the users its view admits."""
@@ -37,6 +42,8 @@ class NavItem:
     sections: tuple[str, ...]
     #: Place in the menu; lower comes first.
     order: int
+    #: If given, the menu shows the number it returns for the signed-in user as a badge.
+    count: NavCount | None = None
 
 
 @dataclass(frozen=True)

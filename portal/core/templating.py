@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -26,28 +27,43 @@ def _under(path: str, url: str) -> bool:
     return path == url.rstrip("/") or path.startswith(url.rstrip("/") + "/")
 
 
-def navigation() -> list[tuple[NavItem, str, bool]]:
-    """Return the navigation items the current user may open, with URL and whether active.
+@dataclass(frozen=True)
+class NavEntry:
+    """A navigation item as the current user sees it."""
+
+    item: NavItem
+    url: str
+    #: Whether the current page belongs to the item's section.
+    active: bool
+    #: What the item's count says for the user; None if it has no count.
+    count: int | None = None
+
+
+def navigation() -> list[NavEntry]:
+    """Return the navigation items the current user may open, with URL, whether active, and
+    their count where they have one.
 
     An item is active on the endpoints its module names as its sections. A page that no
     section names (an idea page re-rendered after a refused comment at `/ideas/5/comments`)
     belongs to the item whose address is the longest one above its own.
     """
-    items = []
+    entries = []
     endpoint = request.endpoint or ""
     for item in registry().navigation:
         view = current_app.view_functions.get(item.endpoint)
         allowed = declared_access(view) if view else None
         if allowed is None or not may_access(current_user, allowed):
             continue
-        items.append((item, url_for(item.endpoint), _in_section(endpoint, item.sections)))
-    if not any(active for _item, _url, active in items):
-        path = request.path
-        below = [url for _item, url, _active in items if _under(path, url)]
+        count = item.count(current_user) if item.count and current_user.is_authenticated else None
+        entries.append(
+            NavEntry(item, url_for(item.endpoint), _in_section(endpoint, item.sections), count)
+        )
+    if not any(entry.active for entry in entries):
+        below = [entry.url for entry in entries if _under(request.path, entry.url)]
         if below:
             longest = max(below, key=len)
-            items = [(item, url, url == longest) for item, url, _active in items]
-    return items
+            entries = [replace(entry, active=entry.url == longest) for entry in entries]
+    return entries
 
 
 def current_page_url() -> str:

@@ -23,7 +23,25 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp, url_prefix="/ideas")
     add_navigation(
         app,
-        NavItem("ideas.index", _l("Ideas"), ("ideas.index", "ideas.detail", "ideas.edit"), 20),
+        NavItem(
+            "ideas.index",
+            _l("Ideas"),
+            # The idea page and what its forms answer with (a confirmation, a refused form).
+            (
+                "ideas.index",
+                "ideas.detail",
+                "ideas.edit",
+                "ideas.change_state",
+                "ideas.merge",
+                "ideas.delete",
+                "ideas.comment",
+                "ideas.edit_comment",
+                "ideas.delete_comment",
+                "ideas.attach",
+                "ideas.remove_attachment",
+            ),
+            20,
+        ),
         NavItem("ideas.mine", _l("My ideas"), ("ideas.mine", "ideas.new"), 21),
         NavItem("ideas.screening", _l("Screening"), ("ideas.screening", "ideas.field"), 22),
     )

@@ -1,11 +1,13 @@
 """Demo ideas of Musterstadt: about 80 ideas in the states the idea portal owns, with supports,
-comments and history, made through the services at back-dated times.
+comments (one edited, one deleted with its reply kept), attachments (one removed again) and
+history, made through the services at back-dated times.
 
 The texts live in `demo.toml` beside this file.
 """
 
 from __future__ import annotations
 
+import io
 import random
 import tomllib
 from datetime import datetime, timedelta
@@ -20,8 +22,9 @@ from portal.core.models import utcnow
 from portal.extensions import db
 from portal.ideas.models import Comment, Idea, IdeaState
 from portal.ideas.services.access import may_discuss
+from portal.ideas.services.attachments import add_attachment, remove_attachment
 from portal.ideas.services.authoring import IdeaData, create_idea
-from portal.ideas.services.discussion import add_comment, support
+from portal.ideas.services.discussion import add_comment, delete_comment, edit_comment, support
 from portal.ideas.services.fields import save_field_of_action
 from portal.ideas.services.lifecycle import change_state, merge
 
@@ -79,8 +82,51 @@ def load(municipality: Municipality) -> dict[str, int]:
         made[idea.title] = idea
         if may_discuss(idea):
             open_ideas.append((idea, at))
+    create_idea(IdeaData(title=data["title_only_draft"]), authors[0], at=now - timedelta(days=2))
     supports, comments = _discuss(rng, data, open_ideas, users, moderator)
-    return {"ideas": len(made), "supports": supports, "comments": comments}
+    _attach(data, *open_ideas[0])
+    return {"ideas": len(made) + 1, "supports": supports, "comments": comments}
+
+
+def _pdf(text: str) -> bytes:
+    """Return a one-page PDF that shows *text* (ASCII only, as PDF's standard fonts need)."""
+    line = text.encode("ascii", "replace").replace(b"(", b"[").replace(b")", b"]")
+    stream = b"BT /F1 14 Tf 72 760 Td (" + line + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    body = b"%PDF-1.4\n"
+    offsets = []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n%s\nendobj\n" % (number, obj)
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return body
+
+
+def _attach(data: dict[str, Any], idea: Idea, at: datetime) -> None:
+    """Let the author of *idea* attach the demo files, and remove the outdated one again."""
+    for hours, entry in enumerate(data["attachment"], start=1):
+        attached = add_attachment(
+            idea,
+            idea.author,
+            io.BytesIO(_pdf(entry["text"])),
+            entry["name"],
+            at=at + timedelta(hours=hours),
+        )
+        if entry.get("removed"):
+            remove_attachment(idea, attached.id, idea.author, at=at + timedelta(days=1))
 
 
 def _discuss(
@@ -118,4 +164,18 @@ def _discuss(
         )
         for idea, comment in comments[::4]
     ]
-    return supports, len(comments) + len(replies)
+    # One author adds to their comment later; another takes theirs back after it was answered,
+    # so the answer stays under "Comment deleted".
+    idea, edited = comments[1]
+    assert edited.author is not None
+    edit_comment(
+        idea,
+        edited,
+        edited.author,
+        f"{edited.body}\n\n{data['edit_addition']}",
+        at=edited.created_at + timedelta(hours=5),
+    )
+    idea, answered = comments[0]
+    assert answered.author is not None
+    delete_comment(idea, answered, answered.author, at=answered.created_at + timedelta(hours=6))
+    return supports, len(comments) + len(replies) - 1

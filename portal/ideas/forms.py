@@ -39,13 +39,14 @@ class IdeaForm(FlaskForm):
         validators=[DataRequired(), Length(max=200)],
         description=_l("One line that says what should change."),
     )
+    # A draft may leave problem and proposal empty; the service asks for them on submitting.
     problem = TextAreaField(
         _l("What is the problem?"),
-        validators=[DataRequired(), Length(max=20_000)],
+        validators=[Optional(), Length(max=20_000)],
         description=_MARKDOWN_HINT,
     )
     proposal = TextAreaField(
-        _l("What do you propose?"), validators=[DataRequired(), Length(max=20_000)]
+        _l("What do you propose?"), validators=[Optional(), Length(max=20_000)]
     )
     benefit_citizens = TextAreaField(
         _l("Expected benefit for citizens"), validators=[Optional(), Length(max=10_000)]
@@ -89,6 +90,14 @@ class CommentForm(FlaskForm):
     parent_id = HiddenField()
 
 
+class CommentEditForm(FlaskForm):
+    """The new text of one's own comment."""
+
+    body = TextAreaField(
+        _l("Text of your comment"), validators=[DataRequired(), Length(max=10_000)]
+    )
+
+
 class AttachmentForm(FlaskForm):
     """A file to attach."""
 
@@ -100,25 +109,31 @@ class AttachmentForm(FlaskForm):
 
 
 class TransitionForm(FlaskForm):
-    """A moderator's or author's step in the lifecycle, with an optional reason."""
+    """A moderator's or author's step in the lifecycle, with a reason where the step needs one
+    (the transition table says which; the service checks it)."""
 
     target = HiddenField(validators=[DataRequired()])
+    # The merge form has a text field of the same name on the same page; the ids tell them apart.
     reason = TextAreaField(
         _l("Reason"),
+        id="decline-reason",
         validators=[Optional(), Length(max=5_000)],
-        description=_l("Required when declining; the author reads it."),
+        description=_l("The author reads it."),
     )
 
 
 class MergeForm(FlaskForm):
-    """Merge an idea into another one."""
+    """Merge this idea, a duplicate, into another one."""
 
     keep_id = IntegerField(
-        _l("Number of the idea to keep"),
+        _l("This idea is a duplicate of idea no."),
         validators=[DataRequired(), NumberRange(min=1)],
-        description=_l("Supports and comments move there; this idea will point to it."),
+        description=_l(
+            "Supports, comments and attachments of this idea move to that idea; this idea then "
+            "points to it."
+        ),
     )
-    reason = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5_000)])
+    reason = TextAreaField(_l("Note"), id="merge-note", validators=[Optional(), Length(max=5_000)])
 
 
 class FieldOfActionForm(FlaskForm):

@@ -57,6 +57,15 @@ STATE_BADGES = {
 }
 
 
+class IdeaEventKind(LabelledEnum):
+    """What an entry of an idea's history records."""
+
+    #: A step of the lifecycle (`from_state` → `to_state`).
+    STATE = "state", _l("State changed")
+    ATTACHMENT_ADDED = "attachment_added", _l("File attached")
+    ATTACHMENT_REMOVED = "attachment_removed", _l("File removed")
+
+
 #: States in which colleagues may support and comment.
 OPEN_STATES = frozenset(
     {
@@ -145,10 +154,10 @@ class Idea(TenantMixin, TimestampMixin, Base):
         db_enum(IdeaState, "idea_state"), default=IdeaState.DRAFT
     )
     title: Mapped[str] = mapped_column(String(200))
-    #: "Was ist das Problem?" – Markdown.
-    problem: Mapped[str] = mapped_column(Text)
-    #: What the author proposes – Markdown.
-    proposal: Mapped[str] = mapped_column(Text)
+    #: "Was ist das Problem?" – Markdown; a draft may leave it empty, a submitted idea may not.
+    problem: Mapped[str] = mapped_column(Text, default="")
+    #: What the author proposes – Markdown; a draft may leave it empty, a submitted idea may not.
+    proposal: Mapped[str] = mapped_column(Text, default="")
     #: Expected benefit for citizens – Markdown.
     benefit_citizens: Mapped[str] = mapped_column(Text, default="")
     #: Expected benefit for staff – Markdown.
@@ -181,6 +190,9 @@ class Idea(TenantMixin, TimestampMixin, Base):
 
     __table_args__ = (
         CheckConstraint("title <> ''", name="title_not_empty"),
+        CheckConstraint(
+            "state = 'draft' OR (problem <> '' AND proposal <> '')", name="submitted_has_texts"
+        ),
         CheckConstraint(
             "state <> 'declined' OR (decline_reason IS NOT NULL AND decline_reason <> '')",
             name="declined_has_reason",
@@ -219,7 +231,8 @@ class Idea(TenantMixin, TimestampMixin, Base):
 
 
 class IdeaEvent(TenantMixin, Base):
-    """One step of an idea's lifecycle: who moved it from which state to which, when and why."""
+    """One entry of an idea's history: a step of its lifecycle (who moved it from which state to
+    which, when and why), or another change everybody may trace, such as a removed file."""
 
     __tablename__ = "idea_event"
 
@@ -230,15 +243,27 @@ class IdeaEvent(TenantMixin, Base):
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    #: None when the idea was created.
+    kind: Mapped[IdeaEventKind] = mapped_column(
+        db_enum(IdeaEventKind, "idea_event_kind"), default=IdeaEventKind.STATE
+    )
+    #: None when the idea was created, and for entries that are no step of the lifecycle.
     from_state: Mapped[IdeaState | None] = mapped_column(db_enum(IdeaState, "idea_state"))
-    to_state: Mapped[IdeaState] = mapped_column(db_enum(IdeaState, "idea_state"))
+    #: The state reached; only steps of the lifecycle have one.
+    to_state: Mapped[IdeaState | None] = mapped_column(db_enum(IdeaState, "idea_state"))
     reason: Mapped[str] = mapped_column(Text, default="")
+    #: What the entry concerns besides the state, e.g. the name of a removed file.
+    detail: Mapped[str] = mapped_column(String(200), default="")
 
     actor: Mapped[User | None] = relationship()
     idea: Mapped[Idea] = relationship()
 
     __table_args__ = (
+        # Only a step of the lifecycle names states, so no other entry can pass for one.
+        CheckConstraint(
+            "(kind = 'state' AND to_state IS NOT NULL)"
+            " OR (kind <> 'state' AND to_state IS NULL AND from_state IS NULL)",
+            name="states_only_on_steps",
+        ),
         Index("ix_idea_event_idea_at", "idea_id", "at"),
         Index("ix_idea_event_feed", "municipality_id", "at"),
     )
@@ -260,22 +285,31 @@ class Support(TenantMixin, Base):
 
 
 class Comment(TenantMixin, TimestampMixin, Base):
-    """A comment on an idea, or a reply to one (replies are one level deep)."""
+    """A comment on an idea, or a reply to one (replies are one level deep).
+
+    A deleted comment that has replies keeps its place in the thread, without its text and
+    author; one without replies is deleted for good.
+    """
 
     __tablename__ = "comment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"))
-    author_id: Mapped[int] = mapped_column(
+    #: None once the comment is deleted.
+    author_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="RESTRICT"), index=True
     )
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("comment.id", ondelete="CASCADE"), index=True
     )
-    #: Markdown.
+    #: Markdown; empty once the comment is deleted.
     body: Mapped[str] = mapped_column(Text)
+    #: When its author last changed the text; None if never.
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When its author deleted it (it stays as a placeholder for its replies).
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    author: Mapped[User] = relationship()
+    author: Mapped[User | None] = relationship()
 
     __table_args__ = (
         Index("ix_comment_idea_created", "idea_id", "created_at"),
@@ -290,7 +324,11 @@ class Comment(TenantMixin, TimestampMixin, Base):
             postgresql_where=text("parent_id IS NULL"),
             sqlite_where=text("parent_id IS NULL"),
         ),
-        CheckConstraint("body <> ''", name="body_not_empty"),
+        CheckConstraint(
+            "(deleted_at IS NULL AND author_id IS NOT NULL AND body <> '')"
+            " OR (deleted_at IS NOT NULL AND author_id IS NULL AND body = '')",
+            name="text_and_author_until_deleted",
+        ),
         CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
     )
 

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 
-from portal.accounts.models import User
+from portal.accounts.models import OrgUnit, User
 from portal.core.enums import LabelledEnum
 from portal.core.pagination import Page, SeekPage, paginate, seek
 from portal.extensions import db
@@ -22,6 +22,14 @@ from portal.ideas.models import (
     idea_tag,
 )
 from portal.ideas.services.search import fulltext_match, search_words
+
+
+class Mine(LabelledEnum):
+    """Which of their own ideas "My ideas" shows."""
+
+    ALL = "all", _l("All")
+    DRAFTS = "drafts", _l("Drafts")
+    SUBMITTED = "submitted", _l("Submitted")
 
 
 class Sort(LabelledEnum):
@@ -74,6 +82,7 @@ def _list_query() -> Select[Idea]:
         joinedload(Idea.author).load_only(User.name, raiseload=True).raiseload("*"),
         joinedload(Idea.field_of_action).load_only(FieldOfAction.name, raiseload=True),
         selectinload(Idea.tags),
+        selectinload(Idea.org_units).load_only(OrgUnit.code, OrgUnit.name, raiseload=True),
     )
 
 
@@ -114,9 +123,14 @@ def list_ideas(
     )
 
 
-def my_ideas(user: User, page: int, per_page: int) -> Page[Idea]:
-    """Return one page of *user*'s ideas, drafts included, most recently changed first."""
+def my_ideas(user: User, page: int, per_page: int, show: Mine = Mine.ALL) -> Page[Idea]:
+    """Return one page of *user*'s ideas (all, only drafts or only submitted ones), most
+    recently changed first."""
     query = _list_query().where(Idea.author_id == user.id)
+    if show is Mine.DRAFTS:
+        query = query.where(Idea.state == IdeaState.DRAFT)
+    elif show is Mine.SUBMITTED:
+        query = query.where(Idea.state != IdeaState.DRAFT)
     return paginate(query.order_by(Idea.updated_at.desc(), Idea.id.desc()), page, per_page)
 
 

@@ -22,11 +22,13 @@ from portal.accounts.models import Role
 from portal.accounts.services import org_units_tree
 from portal.core.access import allow
 from portal.core.arguments import enum_arg, int_arg, page_number, page_size, text_arg
+from portal.core.confirm import Confirmation, ask, confirmed
 from portal.core.errors import DomainError, Forbidden
 from portal.core.forms import ActionForm
 from portal.ideas import queries
 from portal.ideas.forms import (
     AttachmentForm,
+    CommentEditForm,
     CommentForm,
     FieldOfActionForm,
     FollowForm,
@@ -99,8 +101,11 @@ def mine() -> ResponseReturnValue:
         return redirect(url_for("ideas.mine"))
     if request.method == "GET":
         follow.field_ids.data = sorted(feed.followed_field_ids(signed_in_user()))
-    found = queries.my_ideas(signed_in_user(), page_number(), page_size())
-    return render_template("ideas/mine.html", page=found, follow=follow)
+    show = enum_arg(queries.Mine, "show") or queries.Mine.ALL
+    found = queries.my_ideas(signed_in_user(), page_number(), page_size(), show)
+    return render_template(
+        "ideas/mine.html", page=found, follow=follow, show=show, shows=list(queries.Mine)
+    )
 
 
 def _org_unit_choices() -> list[tuple[int, str]]:
@@ -118,6 +123,8 @@ def _prepare(form: IdeaForm, idea: Idea | None = None) -> None:
 
 
 def _idea_data(form: IdeaForm) -> authoring.IdeaData:
+    # Only the author's form has the check box; without it the setting stays as it is.
+    public = form.author_public.data if "author_public" in form else None
     return authoring.IdeaData(
         title=form.title.data or "",
         problem=form.problem.data or "",
@@ -129,7 +136,7 @@ def _idea_data(form: IdeaForm) -> authoring.IdeaData:
         tags=authoring.parse_tags(form.tags.data or ""),
         effort_days=form.effort_days.data,
         cost_euros=form.cost_euros.data,
-        author_public=bool(form.author_public.data),
+        author_public=None if public is None else bool(public),
     )
 
 
@@ -144,6 +151,8 @@ def _idea_form(idea: Idea | None) -> ResponseReturnValue:
     if idea is not None and not access.may_edit(idea, signed_in_user()):
         raise Forbidden(_("You may not change this idea in its current state."))
     form = IdeaForm(obj=idea)
+    if not access.may_set_author_public(idea, signed_in_user()):
+        del form.author_public
     _prepare(form, idea)
     if form.validate_on_submit():
         submit = request.form.get("action") == "submit"
@@ -152,6 +161,10 @@ def _idea_form(idea: Idea | None) -> ResponseReturnValue:
                 idea = authoring.create_idea(_idea_data(form), signed_in_user(), submit=submit)
             else:
                 authoring.update_idea(idea, _idea_data(form), signed_in_user(), submit=submit)
+        except lifecycle.IncompleteIdea as error:
+            for name in error.missing:
+                form[name].errors = [_("Please fill this in to submit the idea.")]
+            flash(error.message, "danger")
         except DomainError as error:
             flash(error.message, "danger")
         else:
@@ -175,6 +188,8 @@ def edit(idea_id: int) -> ResponseReturnValue:
 
 def _render_detail(idea: Idea, status: int = 200, **forms: Any) -> ResponseReturnValue:
     forms.setdefault("comment_form", CommentForm())
+    forms.setdefault("edit_form", None)
+    forms.setdefault("editing", None)
     forms.setdefault("attachment_form", AttachmentForm())
     forms.setdefault("transition_form", TransitionForm())
     forms.setdefault("merge_form", MergeForm())
@@ -194,6 +209,27 @@ def detail(idea_id: int) -> ResponseReturnValue:
     return _render_detail(access.get_idea(idea_id, signed_in_user()))
 
 
+def _idea_url(idea: Idea, anchor: str | None = None) -> str:
+    return url_for("ideas.detail", idea_id=idea.id, _anchor=anchor)
+
+
+def _confirm_decline(idea: Idea, reason: str) -> ResponseReturnValue:
+    return ask(
+        Confirmation(
+            _("Really decline idea no. %(id)s?", id=idea.id),
+            _("Decline idea"),
+            _idea_url(idea),
+            details=(
+                _(
+                    "“%(title)s” will be declined with this reason, which the author reads:",
+                    title=idea.title,
+                ),
+            ),
+            quote=reason,
+        )
+    )
+
+
 @bp.route("/<int:idea_id>/state", methods=["POST"])
 @allow(*READERS)
 def change_state(idea_id: int) -> ResponseReturnValue:
@@ -202,24 +238,49 @@ def change_state(idea_id: int) -> ResponseReturnValue:
     target = form.target.data if form.validate_on_submit() else None
     if target is None or target not in {state.value for state in IdeaState}:
         return _render_detail(idea, 422, transition_form=form)
+    reason = form.reason.data or ""
     try:
-        lifecycle.change_state(idea, IdeaState(target), signed_in_user(), form.reason.data or "")
+        transition = lifecycle.check_transition(idea, IdeaState(target), signed_in_user(), reason)
+        if transition.irreversible and not confirmed():
+            return _confirm_decline(idea, reason.strip())
+        lifecycle.change_state(idea, IdeaState(target), signed_in_user(), reason)
     except DomainError as error:
         if error.status_code != 400:
             raise
-        form.reason.errors = [error.message]
+        if _needs_reason(idea, target):
+            form.reason.errors = [error.message]
+        else:
+            form.target.errors = [error.message]
         return _render_detail(idea, 422, transition_form=form)
     flash(_("The idea is now: %(state)s.", state=idea.state.label), "success")
-    return redirect(url_for("ideas.detail", idea_id=idea.id))
+    return redirect(_idea_url(idea))
+
+
+def _needs_reason(idea: Idea, target: str) -> bool:
+    # The step's form on the idea page shows a reason field, where its error belongs.
+    step = lifecycle.TRANSITIONS.get((idea.state, IdeaState(target)))
+    return step is not None and step.needs_reason
 
 
 @bp.route("/<int:idea_id>/delete", methods=["POST"])
 @allow(Role.EMPLOYEE)
 def delete(idea_id: int) -> ResponseReturnValue:
     idea = access.get_idea(idea_id, signed_in_user())
-    if ActionForm().validate_on_submit():
-        authoring.delete_draft(idea, signed_in_user())
-        flash(_("Your draft has been deleted."), "success")
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("ideas.mine"))
+    if not access.may_delete(idea, signed_in_user()):
+        raise Forbidden(_("Only the author can delete a draft."))
+    if not confirmed():
+        return ask(
+            Confirmation(
+                _("Really delete the draft “%(title)s”?", title=idea.title),
+                _("Delete draft"),
+                _idea_url(idea),
+                details=(_("The draft and its attached files will be deleted."),),
+            )
+        )
+    authoring.delete_draft(idea, signed_in_user())
+    flash(_("Your draft has been deleted."), "success")
     return redirect(url_for("ideas.mine"))
 
 
@@ -281,6 +342,73 @@ def attach(idea_id: int) -> ResponseReturnValue:
     return redirect(url_for("ideas.detail", idea_id=idea.id, _anchor="attachments"))
 
 
+@bp.route("/<int:idea_id>/comments/<int:comment_id>/edit", methods=["POST"])
+@allow(*READERS)
+def edit_comment(idea_id: int, comment_id: int) -> ResponseReturnValue:
+    idea = access.get_idea(idea_id, signed_in_user())
+    comment = discussion.get_comment(idea, comment_id)
+    form = CommentEditForm()
+    if not access.may_edit_comment(comment, idea, signed_in_user()):
+        raise Forbidden(_("You may change only your own comments, while the idea is open."))
+    if not form.validate_on_submit():
+        return _render_detail(idea, 422, edit_form=form, editing=comment.id)
+    discussion.edit_comment(idea, comment, signed_in_user(), form.body.data or "")
+    flash(_("Your comment has been changed."), "success")
+    return redirect(_idea_url(idea, f"comment-{comment.id}"))
+
+
+@bp.route("/<int:idea_id>/comments/<int:comment_id>/delete", methods=["POST"])
+@allow(*READERS)
+def delete_comment(idea_id: int, comment_id: int) -> ResponseReturnValue:
+    idea = access.get_idea(idea_id, signed_in_user())
+    comment = discussion.get_comment(idea, comment_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(_idea_url(idea, "comments"))
+    if not access.may_delete_comment(comment, signed_in_user()):
+        raise Forbidden(_("You may delete only your own comments."))
+    if not confirmed():
+        return ask(
+            Confirmation(
+                _("Really delete your comment?"),
+                _("Delete comment"),
+                _idea_url(idea, f"comment-{comment.id}"),
+                details=(
+                    _(
+                        "Its text will be deleted. If colleagues have replied, the thread shows "
+                        "“Comment deleted” in its place, without your name."
+                    ),
+                ),
+                quote=comment.body,
+            )
+        )
+    discussion.delete_comment(idea, comment, signed_in_user())
+    flash(_("Your comment has been deleted."), "success")
+    return redirect(_idea_url(idea, "comments"))
+
+
+@bp.route("/<int:idea_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
+@allow(*READERS)
+def remove_attachment(idea_id: int, attachment_id: int) -> ResponseReturnValue:
+    idea = access.get_idea(idea_id, signed_in_user())
+    attachment = attachments.attachment_of(idea, attachment_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(_idea_url(idea, "attachments"))
+    if not access.may_remove_attachment(idea, signed_in_user()):
+        raise Forbidden(_("You may not remove files of this idea."))
+    if not confirmed():
+        return ask(
+            Confirmation(
+                _("Really remove the file %(name)s?", name=attachment.filename),
+                _("Remove file"),
+                _idea_url(idea, "attachments"),
+                details=(_("The file will be deleted; the idea's history records the removal."),),
+            )
+        )
+    attachments.remove_attachment(idea, attachment.id, signed_in_user())
+    flash(_("The file %(name)s has been removed.", name=attachment.filename), "success")
+    return redirect(_idea_url(idea, "attachments"))
+
+
 @bp.route("/<int:idea_id>/attachments/<int:attachment_id>")
 @allow(*READERS)
 def download(idea_id: int, attachment_id: int) -> ResponseReturnValue:
@@ -308,6 +436,9 @@ def merge(idea_id: int) -> ResponseReturnValue:
         return _render_detail(idea, 422, merge_form=form)
     try:
         keep = access.get_idea(form.keep_id.data or 0, signed_in_user())
+        lifecycle.check_merge(idea, keep, signed_in_user())
+        if not confirmed():
+            return _confirm_merge(idea, keep, form.reason.data or "")
         lifecycle.merge(idea, keep, signed_in_user(), form.reason.data or "")
     except DomainError as error:
         if not access.may_merge(idea, signed_in_user()):
@@ -316,6 +447,37 @@ def merge(idea_id: int) -> ResponseReturnValue:
         return _render_detail(idea, 422, merge_form=form)
     flash(_("The idea has been merged into “%(title)s”.", title=keep.title), "success")
     return redirect(url_for("ideas.detail", idea_id=keep.id))
+
+
+def _confirm_merge(duplicate: Idea, keep: Idea, note: str) -> ResponseReturnValue:
+    return ask(
+        Confirmation(
+            _(
+                "Really merge idea no. %(duplicate)s into idea no. %(keep)s?",
+                duplicate=duplicate.id,
+                keep=keep.id,
+            ),
+            _("Merge into idea no. %(keep)s", keep=keep.id),
+            _idea_url(duplicate),
+            details=(
+                _(
+                    "Idea no. %(duplicate)s “%(duplicate_title)s” is a duplicate of idea no. "
+                    "%(keep)s “%(keep_title)s” — merge it into no. %(keep)s.",
+                    duplicate=duplicate.id,
+                    duplicate_title=duplicate.title,
+                    keep=keep.id,
+                    keep_title=keep.title,
+                ),
+                _(
+                    "Its supports, comments and attachments move to no. %(keep)s; no. "
+                    "%(duplicate)s then points there.",
+                    duplicate=duplicate.id,
+                    keep=keep.id,
+                ),
+            ),
+            quote=note.strip(),
+        )
+    )
 
 
 @bp.route("/similar")

@@ -10,13 +10,20 @@ from portal.core.registry import NavItem, add_messages, add_navigation
 
 
 def init_app(app: Flask) -> None:
-    """Serve the notification pages and list them in the navigation."""
-    from portal.notifications import services
+    """Serve the notification pages and list them in the navigation, with the unread count."""
+    from portal.notifications import queries, services
     from portal.notifications.views import bp
 
     app.register_blueprint(bp, url_prefix="/notifications")
     add_navigation(
-        app, NavItem("notifications.index", _l("Notifications"), ("notifications.",), 80)
+        app,
+        NavItem(
+            "notifications.index",
+            _l("Notifications"),
+            ("notifications.",),
+            80,
+            count=queries.unread_count,
+        ),
     )
     register_jobs(
         app,

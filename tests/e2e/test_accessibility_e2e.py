@@ -18,6 +18,10 @@ PAGES = {
         "/", "/ideas/", "/ideas/?sort=supported&state=submitted", "/ideas/1", "/ideas/new",
         "/ideas/mine", "/ideas/screening", "/ideas/fields", "/notifications/",
     ],
+    # The author of idea 1: its files (one removed), a deleted comment, her drafts, the badge.
+    "mitarbeiterin@musterstadt.example": [
+        "/", "/ideas/1", "/ideas/1/edit", "/ideas/mine?show=drafts", "/notifications/",
+    ],
 }  # fmt: skip
 
 
@@ -98,3 +102,22 @@ def test_skip_link_is_the_first_stop_and_leads_to_the_content(live_server, brows
     assert focused == "#main"
     browser_page.keyboard.press("Enter")
     assert browser_page.evaluate("document.activeElement.id") == "main"
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_confirmation_step_has_no_accessibility_violations(live_server, browser_page, language):
+    page = browser_page
+    sign_in(page, live_server, "moderation@musterstadt.example")
+    if language == "en":
+        page.click(".ww-language button")
+    try:
+        page.goto(f"{live_server}/ideas/screening")
+        page.locator(".ww-idea-card__title a").first.click()
+        page.fill("#decline-reason", "Reason / Begründung")
+        page.click("form:has(#decline-reason) button[type=submit]")
+        assert page.locator("form input[name=confirm]").count() == 1
+        violations = _violations(page)
+    finally:
+        if language == "en":
+            page.click(".ww-language button")
+    assert violations == []

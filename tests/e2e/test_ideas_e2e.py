@@ -45,9 +45,9 @@ def test_employee_and_moderator_work_through_the_idea_portal(live_server, browse
         "Trautermine werden nur telefonisch vergeben.",
         "draft",
     )
-    expect(page.locator(".kern-badge").first).to_contain_text("Entwurf")
+    expect(page.locator("main .kern-badge").first).to_contain_text("Entwurf")
     page.click("button[name=target][value=submitted]")
-    expect(page.locator(".kern-badge").first).to_contain_text("Eingereicht")
+    expect(page.locator("main .kern-badge").first).to_contain_text("Eingereicht")
 
     # A file attached.
     page.set_input_files(
@@ -90,17 +90,24 @@ def test_employee_and_moderator_work_through_the_idea_portal(live_server, browse
     expect(page.locator("main [role=status]")).to_contain_text("Ideen warten")
     page.goto(url)
     page.click("button[name=target][value=screening]")
-    expect(page.locator(".kern-badge").first).to_contain_text("Screening")
+    expect(page.locator("main .kern-badge").first).to_contain_text("Screening")
 
     page.goto(duplicate_url)
     page.fill("#keep_id", kept_id)
     page.click("form[action$='/merge'] button")
+    # Merging asks first, and says which idea is the duplicate of which.
+    expect(page.locator("h1")).to_have_text(re.compile(rf"in Idee Nr.\s{kept_id} zusammenführen\?"))
+    expect(page.locator("main")).to_contain_text("ist eine Dublette von Idee Nr.")
+    page.click(f"button:has-text('In Idee Nr. {kept_id} zusammenführen')")
     expect(page).to_have_url(url)
     expect(page.locator("main")).to_contain_text("Hochzeitstermine im Internet buchen")
 
     page.goto(declined_url)
-    page.fill("#reason", "Die Stadt nutzt die App des Landes.")
-    page.click("button[name=target][value=declined]")
+    page.fill("#decline-reason", "Die Stadt nutzt die App des Landes.")
+    page.click("button:has-text('Ablehnen')")
+    expect(page.locator("h1")).to_contain_text("wirklich ablehnen?")
+    expect(page.locator("blockquote")).to_have_text("Die Stadt nutzt die App des Landes.")
+    page.click("button:has-text('Idee ablehnen')")
     expect(page.locator(".kern-alert--danger")).to_contain_text("App des Landes")
     _sign_out(page)
 
@@ -129,3 +136,35 @@ def test_draft_of_one_employee_is_not_found_by_another(live_server, browser_page
     response = page.goto(f"{live_server}/ideas/screening")
     assert response is not None
     assert response.status == 403
+
+
+def test_irreversible_actions_are_confirmed_by_keyboard_without_javascript(live_server, browser):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        sign_in(page, live_server, "k.koehler@musterstadt.example")
+        url = _write_idea(page, live_server, "Entwurf zum Verwerfen", "Noch offen.", "draft")
+        page.locator("button:has-text('Entwurf löschen')").press("Enter")
+        expect(page.locator("h1")).to_have_text(
+            "Den Entwurf „Entwurf zum Verwerfen“ wirklich löschen?"
+        )
+        # "Cancel" leads back and nothing happened.
+        page.locator("main a:has-text('Abbrechen')").press("Enter")
+        expect(page).to_have_url(url)
+        page.locator("button:has-text('Entwurf löschen')").press("Enter")
+        page.locator("button:has-text('Entwurf löschen')").press("Enter")
+        expect(page.locator(".ww-flashes")).to_contain_text("Ihr Entwurf wurde gelöscht.")
+        response = page.goto(url)
+        assert response is not None
+        assert response.status == 404
+    finally:
+        context.close()
+
+
+def test_unread_notifications_show_in_the_menu(live_server, browser_page):
+    page = browser_page
+    sign_in(page, live_server, "moderation@musterstadt.example")
+    link = page.locator(".ww-nav__link[href='/notifications/']")
+    expect(link.locator(".kern-badge")).to_be_visible()
+    expect(link).to_have_accessible_name(re.compile(r"Benachrichtigungen \([\d.]+ neu\)"))

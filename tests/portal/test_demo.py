@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import OrgUnit, OrgUnitKind, Role, User
 from portal.demo import load_demo
-from portal.ideas.models import Idea, IdeaEvent, IdeaState
+from portal.ideas.models import Attachment, Comment, Idea, IdeaEvent, IdeaEventKind, IdeaState
 from portal.ideas.services.lifecycle import TRANSITIONS
 from tests.conftest import csrf_token
 
@@ -52,7 +52,11 @@ def test_documented_demo_log_ins_work(demo, app):
 
 
 def test_every_demo_state_change_is_one_the_lifecycle_allows(demo):
-    events = demo.session.scalars(select(IdeaEvent).order_by(IdeaEvent.at, IdeaEvent.id)).all()
+    events = demo.session.scalars(
+        select(IdeaEvent)
+        .where(IdeaEvent.kind == IdeaEventKind.STATE)
+        .order_by(IdeaEvent.at, IdeaEvent.id)
+    ).all()
     created = {event.idea_id for event in events if event.from_state is None}
     steps = [(event.from_state, event.to_state) for event in events if event.from_state]
     assert all(step in TRANSITIONS for step in steps), set(steps) - set(TRANSITIONS)
@@ -73,3 +77,21 @@ def test_demo_shows_no_state_whose_record_does_not_exist_yet(demo):
         IdeaState.DECLINED,
         IdeaState.MERGED,
     }
+
+
+def test_demo_shows_edited_and_deleted_comments_removed_files_and_a_title_only_draft(demo, app):
+    edited = demo.session.scalars(select(Comment).where(Comment.edited_at.is_not(None))).all()
+    assert len(edited) == 1
+    assert edited[0].edited_at > edited[0].created_at
+    [deleted] = demo.session.scalars(select(Comment).where(Comment.deleted_at.is_not(None))).all()
+    assert (deleted.body, deleted.author_id) == ("", None)
+    assert demo.session.scalar(select(func.count()).where(Comment.parent_id == deleted.id)) == 1
+    removed = demo.session.scalars(
+        select(IdeaEvent).where(IdeaEvent.kind == IdeaEventKind.ATTACHMENT_REMOVED)
+    ).all()
+    assert [event.detail for event in removed] == ["Entwurf veraltet.pdf"]
+    [kept] = demo.session.scalars(select(Attachment)).all()
+    assert kept.idea_id == removed[0].idea_id
+    assert (app.config["UPLOAD_PATH"] / kept.storage_name).is_file()
+    draft = demo.session.scalar(select(Idea).where(Idea.title == "Dienstreiseanträge ohne Papier"))
+    assert (draft.state, draft.problem, draft.proposal) == (IdeaState.DRAFT, "", "")

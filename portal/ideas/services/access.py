@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from portal.accounts.models import Role, User
 from portal.core.errors import NotFound
 from portal.extensions import db
-from portal.ideas.models import OPEN_STATES, QUEUE_STATES, Idea, IdeaState
+from portal.ideas.models import OPEN_STATES, QUEUE_STATES, Comment, Idea, IdeaState
 
 S = IdeaState
 
@@ -69,6 +69,11 @@ def may_attach(idea: Idea, user: User) -> bool:
     return idea.state is not S.MERGED and (idea.author_id == user.id or is_moderator(user))
 
 
+def may_remove_attachment(idea: Idea, user: User) -> bool:
+    """Those who may attach files to *idea* may also remove them."""
+    return may_attach(idea, user)
+
+
 def may_discuss(idea: Idea) -> bool:
     """Tell whether colleagues may comment on *idea* in its state."""
     return idea.state in OPEN_STATES
@@ -80,5 +85,20 @@ def may_support(idea: Idea, user: User) -> bool:
 
 
 def may_merge(idea: Idea, user: User) -> bool:
-    """Moderators merge a duplicate while they screen it."""
-    return is_moderator(user) and idea.state in QUEUE_STATES
+    """Moderators merge a duplicate while they screen it, but not their own idea."""
+    return is_moderator(user) and idea.state in QUEUE_STATES and idea.author_id != user.id
+
+
+def may_set_author_public(idea: Idea | None, user: User) -> bool:
+    """Only the author decides whether the public may see their name (a new idea is theirs)."""
+    return idea is None or idea.author_id == user.id
+
+
+def may_edit_comment(comment: Comment, idea: Idea, user: User) -> bool:
+    """Authors change the text of their own comments while the idea is open for discussion."""
+    return comment.author_id == user.id and comment.deleted_at is None and may_discuss(idea)
+
+
+def may_delete_comment(comment: Comment, user: User) -> bool:
+    """Authors delete their own comments, also once the idea is closed."""
+    return comment.author_id == user.id and comment.deleted_at is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import IO
@@ -16,10 +17,13 @@ from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.core.errors import DomainError, Forbidden, NotFound
-from portal.core.transactions import on_rollback
+from portal.core.models import utcnow
+from portal.core.transactions import on_commit, on_rollback
 from portal.extensions import db
-from portal.ideas.models import Attachment, Idea
-from portal.ideas.services.access import may_attach
+from portal.ideas.models import Attachment, Idea, IdeaEventKind
+from portal.ideas.services import history
+from portal.ideas.services.access import may_attach, may_remove_attachment
+from portal.ideas.services.packages import Limits, PackageRefused, check_package
 
 
 class UploadRefused(DomainError):
@@ -58,8 +62,19 @@ def _clean_stem(filename: str) -> str:
     return stem[:100] or "attachment"
 
 
-def add_attachment(idea: Idea, user: User, stream: IO[bytes], filename: str) -> Attachment:
-    """Store an uploaded file for *idea* after checking its size and its type by content."""
+def _limits() -> Limits:
+    config = current_app.config
+    return Limits(
+        max_unpacked=config["UPLOAD_MAX_UNPACKED_BYTES"],
+        max_ratio=config["UPLOAD_MAX_COMPRESSION_RATIO"],
+    )
+
+
+def add_attachment(
+    idea: Idea, user: User, stream: IO[bytes], filename: str, *, at: datetime | None = None
+) -> Attachment:
+    """Store an uploaded file for *idea* (at *at*, default now) after checking its size and its
+    type by content; an Office or OpenDocument file is checked as one (see `packages`)."""
     if not may_attach(idea, user):
         raise Forbidden(_("You may not attach files to this idea."))
     limit = current_app.config["UPLOAD_MAX_BYTES"]
@@ -79,6 +94,10 @@ def add_attachment(idea: Idea, user: User, stream: IO[bytes], filename: str) -> 
         raise UploadRefused(
             _("This type of file is not accepted. Please attach PDF, Office documents or images.")
         )
+    try:
+        check_package(content, extension, _limits())
+    except PackageRefused as refused:
+        raise UploadRefused(refused.message) from None
     storage_name = secrets.token_hex(16)
     path = storage_path(storage_name)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -91,8 +110,25 @@ def add_attachment(idea: Idea, user: User, stream: IO[bytes], filename: str) -> 
         storage_name=storage_name,
         content_type=kind.mime,
         size=len(content),
+        created_at=at or utcnow(),
     )
     db.session.add(attachment)
+    history.record(idea, IdeaEventKind.ATTACHMENT_ADDED, user, attachment.filename, at=at)
+    db.session.flush()
+    return attachment
+
+
+def remove_attachment(
+    idea: Idea, attachment_id: int, user: User, *, at: datetime | None = None
+) -> Attachment:
+    """Remove an attachment of *idea* as *user* (its author or a moderator) and record it in the
+    idea's history; the file goes once the removal is committed."""
+    if not may_remove_attachment(idea, user):
+        raise Forbidden(_("You may not remove files of this idea."))
+    attachment = attachment_of(idea, attachment_id)
+    on_commit(partial(storage_path(attachment.storage_name).unlink, missing_ok=True))
+    db.session.delete(attachment)
+    history.record(idea, IdeaEventKind.ATTACHMENT_REMOVED, user, attachment.filename, at=at)
     db.session.flush()
     return attachment
 
@@ -106,11 +142,17 @@ def idea_attachments(idea: Idea) -> list[Attachment]:
     )
 
 
-def get_attachment(idea: Idea, attachment_id: int) -> tuple[Attachment, Path]:
-    """Return an attachment of *idea* (already checked as visible) and where its file is."""
+def attachment_of(idea: Idea, attachment_id: int) -> Attachment:
+    """Return attachment *attachment_id* of *idea* (already checked as visible)."""
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.idea_id != idea.id:
         raise NotFound(_("This attachment does not exist."))
+    return attachment
+
+
+def get_attachment(idea: Idea, attachment_id: int) -> tuple[Attachment, Path]:
+    """Return an attachment of *idea* (already checked as visible) and where its file is."""
+    attachment = attachment_of(idea, attachment_id)
     path = storage_path(attachment.storage_name)
     if not path.is_file():
         raise NotFound(_("The file of this attachment is missing."))

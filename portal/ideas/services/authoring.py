@@ -1,4 +1,7 @@
-"""Writing ideas: drafts, submitting, editing, deleting a draft."""
+"""Writing ideas: drafts, submitting, editing, deleting a draft.
+
+A draft needs a title only; problem and proposal are needed to submit it (and stay needed).
+"""
 
 from __future__ import annotations
 
@@ -16,9 +19,9 @@ from portal.core.models import utcnow
 from portal.core.transactions import on_commit
 from portal.extensions import db
 from portal.ideas.models import FieldOfAction, Idea, IdeaEvent, IdeaState, Tag
-from portal.ideas.services.access import may_delete, may_edit
+from portal.ideas.services.access import may_delete, may_edit, may_set_author_public
 from portal.ideas.services.attachments import idea_attachments, storage_path
-from portal.ideas.services.lifecycle import change_state
+from portal.ideas.services.lifecycle import IncompleteIdea, change_state
 
 S = IdeaState
 
@@ -28,8 +31,8 @@ class IdeaData:
     """What an author enters for an idea."""
 
     title: str
-    problem: str
-    proposal: str
+    problem: str = ""
+    proposal: str = ""
     benefit_citizens: str = ""
     benefit_staff: str = ""
     field_of_action_id: int | None = None
@@ -37,7 +40,12 @@ class IdeaData:
     tags: tuple[str, ...] = ()
     effort_days: int | None = None
     cost_euros: int | None = None
-    author_public: bool = False
+    #: None leaves it as it is; only the author may change it.
+    author_public: bool | None = None
+
+    def missing_texts(self) -> tuple[str, ...]:
+        """Name the texts a submitted idea needs that this data leaves empty."""
+        return tuple(name for name in ("problem", "proposal") if not getattr(self, name).strip())
 
 
 def parse_tags(raw: str) -> tuple[str, ...]:
@@ -67,11 +75,11 @@ def _apply(idea: Idea, data: IdeaData) -> None:
     units = list(db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(data.org_unit_ids))))
     if len(units) != len(data.org_unit_ids):
         raise NotFound(_("One of the org units does not exist."))
+    if not " ".join(data.title.split()):
+        raise DomainError(_("The title must not be empty."))
     idea.title = " ".join(data.title.split())
     idea.problem = data.problem.strip()
     idea.proposal = data.proposal.strip()
-    if not idea.title or not idea.problem or not idea.proposal:
-        raise DomainError(_("Title, problem and proposal must not be empty."))
     idea.benefit_citizens = data.benefit_citizens.strip()
     idea.benefit_staff = data.benefit_staff.strip()
     idea.field_of_action_id = data.field_of_action_id
@@ -79,15 +87,23 @@ def _apply(idea: Idea, data: IdeaData) -> None:
     idea.tags = _tags(data.tags)
     idea.effort_days = data.effort_days
     idea.cost_euros = data.cost_euros
-    idea.author_public = data.author_public
+    if data.author_public is not None:
+        idea.author_public = data.author_public
+
+
+def _check_complete(data: IdeaData) -> None:
+    if missing := data.missing_texts():
+        raise IncompleteIdea(missing)
 
 
 def create_idea(
     data: IdeaData, author: User, *, submit: bool = False, at: datetime | None = None
 ) -> Idea:
     """Create a draft by *author* (at *at*, default now), and submit it right away if *submit*."""
+    if submit:
+        _check_complete(data)
     at = at or utcnow()
-    idea = Idea(author=author, state=S.DRAFT, created_at=at, updated_at=at)
+    idea = Idea(author=author, state=S.DRAFT, author_public=False, created_at=at, updated_at=at)
     _apply(idea, data)
     db.session.add(idea)
     db.session.add(IdeaEvent(idea=idea, actor_id=author.id, to_state=S.DRAFT, at=at))
@@ -101,6 +117,14 @@ def update_idea(idea: Idea, data: IdeaData, user: User, *, submit: bool = False)
     """Save *user*'s changes to *idea*, and submit the draft if *submit*."""
     if not may_edit(idea, user):
         raise Forbidden(_("You may not change this idea in its current state."))
+    if (
+        data.author_public is not None
+        and data.author_public != idea.author_public
+        and not may_set_author_public(idea, user)
+    ):
+        raise Forbidden(_("Only the author decides whether the public may see their name."))
+    if submit or idea.state is not S.DRAFT:
+        _check_complete(data)
     _apply(idea, data)
     db.session.flush()
     if submit and idea.state is S.DRAFT:

@@ -1,4 +1,10 @@
-"""Supports and comments: how colleagues take part in an idea."""
+"""Supports and comments: how colleagues take part in an idea.
+
+Authors may change the text of their comments (the comment then shows when it was edited) and
+delete them. A deleted comment without replies goes for good; one with replies keeps its place
+in the thread as "Comment deleted", without its text and author, so that the replies keep their
+context; it goes as well once its last reply is deleted.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +13,16 @@ from datetime import datetime
 from typing import Any, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import CursorResult, delete, exists, select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
-from portal.core.errors import Conflict, DomainError, InvalidTransition, NotFound
+from portal.core.errors import Conflict, DomainError, Forbidden, InvalidTransition, NotFound
 from portal.core.models import utcnow
 from portal.extensions import db
 from portal.ideas.models import Comment, Idea, Support
 from portal.ideas.services import messages
-from portal.ideas.services.access import may_discuss
+from portal.ideas.services.access import may_delete_comment, may_discuss, may_edit_comment
 from portal.ideas.services.lifecycle import moderators
 from portal.notifications.services import notify
 
@@ -93,7 +99,7 @@ def add_comment(
     idea.comment_count = Idea.comment_count + 1
     db.session.flush()
     recipients = [idea.author, *moderators()]
-    if parent is not None:
+    if parent is not None and parent.author is not None:
         recipients.append(parent.author)
     notify(
         [r for r in recipients if r.id != user.id],
@@ -103,6 +109,53 @@ def add_comment(
         at=at,
     )
     return comment
+
+
+def get_comment(idea: Idea, comment_id: int) -> Comment:
+    """Return comment *comment_id* of *idea* (already checked as visible)."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.idea_id != idea.id or comment.deleted_at is not None:
+        raise NotFound(_("This comment does not exist."))
+    return comment
+
+
+def edit_comment(
+    idea: Idea, comment: Comment, user: User, body: str, *, at: datetime | None = None
+) -> None:
+    """Replace the text of *user*'s own *comment* on *idea*, marking it as edited at *at*."""
+    if not may_edit_comment(comment, idea, user):
+        raise Forbidden(_("You may change only your own comments, while the idea is open."))
+    body = body.strip()
+    if not body:
+        raise DomainError(_("The comment is empty."))
+    if body != comment.body:
+        comment.body = body
+        comment.edited_at = at or utcnow()
+    db.session.flush()
+
+
+def delete_comment(idea: Idea, comment: Comment, user: User, *, at: datetime | None = None) -> None:
+    """Delete *user*'s own *comment* on *idea* (see the module's description)."""
+    if not may_delete_comment(comment, user):
+        raise Forbidden(_("You may delete only your own comments."))
+    has_replies = db.session.scalar(select(exists().where(Comment.parent_id == comment.id)))
+    parent_id = comment.parent_id
+    if has_replies:
+        comment.body = ""
+        comment.author = None
+        comment.deleted_at = at or utcnow()
+    else:
+        db.session.delete(comment)
+    idea.comment_count = Idea.comment_count - 1
+    db.session.flush()
+    if parent_id is not None:
+        parent = db.session.get(Comment, parent_id)
+        last_reply_gone = not db.session.scalar(
+            select(exists().where(Comment.parent_id == parent_id))
+        )
+        if parent is not None and parent.deleted_at is not None and last_reply_gone:
+            db.session.delete(parent)
+            db.session.flush()
 
 
 @dataclass

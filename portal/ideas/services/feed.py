@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,7 +13,14 @@ from sqlalchemy.orm import joinedload
 from portal.accounts.models import User
 from portal.core.registry import Link, NewsItem, PanelItem
 from portal.extensions import db
-from portal.ideas.models import HEADLINE_STATES, FieldSubscription, Idea, IdeaEvent, IdeaState
+from portal.ideas.models import (
+    HEADLINE_STATES,
+    FieldSubscription,
+    Idea,
+    IdeaEvent,
+    IdeaEventKind,
+    IdeaState,
+)
 from portal.ideas.queries import queue_size
 from portal.ideas.services import messages
 from portal.ideas.services.fields import fields_of_action
@@ -62,7 +70,7 @@ def news_events(user: User, limit: int) -> list[IdeaEvent]:
         db.session.scalars(
             select(IdeaEvent)
             .join(Idea, Idea.id == IdeaEvent.idea_id)
-            .where(IdeaEvent.to_state != S.DRAFT, cares)
+            .where(IdeaEvent.kind == IdeaEventKind.STATE, IdeaEvent.to_state != S.DRAFT, cares)
             .options(joinedload(IdeaEvent.idea))
             .order_by(IdeaEvent.at.desc(), IdeaEvent.id.desc())
             .limit(limit)
@@ -70,10 +78,16 @@ def news_events(user: User, limit: int) -> list[IdeaEvent]:
     )
 
 
-_NEWS_KINDS = {
+_NEWS_KINDS: dict[IdeaState | None, Any] = {
     S.SUBMITTED: _l("New idea"),
     S.MERGED: _l("Merged"),
 }
+
+
+def _news_text(event: IdeaEvent) -> str:
+    if event.to_state is None or event.to_state is S.SUBMITTED:
+        return event.idea.title
+    return f"{event.idea.title}: {event.to_state.label}"
 
 
 def idea_news(user: User, limit: int) -> list[NewsItem]:
@@ -81,9 +95,7 @@ def idea_news(user: User, limit: int) -> list[NewsItem]:
     return [
         NewsItem(
             at=event.at,
-            text=event.idea.title
-            if event.to_state is S.SUBMITTED
-            else f"{event.idea.title}: {event.to_state.label}",
+            text=_news_text(event),
             link=messages.idea_link(event.idea_id),
             kind=str(_NEWS_KINDS.get(event.to_state, _l("State changed"))),
         )
@@ -101,8 +113,8 @@ def employee_start_items(user: User) -> list[PanelItem]:
     ).one()
     return [
         PanelItem(_("Write a new idea"), Link("ideas.new")),
-        PanelItem(_("My drafts"), Link("ideas.mine"), drafts),
-        PanelItem(_("My submitted ideas"), Link("ideas.mine"), submitted),
+        PanelItem(_("My drafts"), Link("ideas.mine", {"show": "drafts"}), drafts),
+        PanelItem(_("My submitted ideas"), Link("ideas.mine", {"show": "submitted"}), submitted),
         PanelItem(_("All ideas"), Link("ideas.index")),
     ]
 

@@ -2,6 +2,12 @@
 
 The lifecycle lives in `TRANSITIONS` and nowhere else; every step goes through `check_transition`
 before anything is written, and is recorded as an `IdeaEvent`.
+
+Each step is owned by one actor (OWASP ASVS 5.0 V8.2: authorization): the author submits, a
+moderator screens, accepts, declines and merges (never their own idea), and the later steps
+belong to the modules that decide them. A person reaches those only through that module, which
+calls `change_state(..., module=Actor.ROUNDS)` after checking its own rule; the idea page's state
+endpoint passes no module, so nobody takes them there.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from babel.lists import format_list
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
@@ -20,7 +28,15 @@ from portal.accounts.models import Role, User, UserRole
 from portal.core.errors import Conflict, DomainError, Forbidden, InvalidTransition
 from portal.core.models import utcnow
 from portal.extensions import db
-from portal.ideas.models import OPEN_STATES, Comment, Idea, IdeaEvent, IdeaState, Support
+from portal.ideas.models import (
+    OPEN_STATES,
+    Attachment,
+    Comment,
+    Idea,
+    IdeaEvent,
+    IdeaState,
+    Support,
+)
 from portal.ideas.services import messages
 from portal.ideas.services.access import is_moderator
 from portal.notifications.services import notify
@@ -29,10 +45,21 @@ S = IdeaState
 
 
 class Actor(enum.Enum):
-    """Who may make a transition."""
+    """Who may make a transition: a person in a role, or the module that owns the step."""
 
     AUTHOR = "author"
     MODERATOR = "moderator"
+    #: Prioritisation rounds: an accepted idea is scored.
+    ROUNDS = "rounds"
+    #: The board: a scored idea is decided.
+    BOARD = "board"
+    #: Projects: a decided idea becomes a project.
+    PROJECTS = "projects"
+
+    @property
+    def is_module(self) -> bool:
+        """Tell whether a module, not a person in a role, owns the steps of this actor."""
+        return self not in (Actor.AUTHOR, Actor.MODERATOR)
 
 
 @dataclass(frozen=True)
@@ -46,6 +73,8 @@ class Transition:
     #: (merging has its own form; rounds, board and projects take the later steps).
     action: Any = None
     needs_reason: bool = False
+    #: The idea page asks for confirmation before it takes this step, which cannot be undone.
+    irreversible: bool = False
 
 
 TRANSITIONS: dict[tuple[IdeaState, IdeaState], Transition] = {
@@ -54,21 +83,67 @@ TRANSITIONS: dict[tuple[IdeaState, IdeaState], Transition] = {
         Transition(S.DRAFT, S.SUBMITTED, Actor.AUTHOR, _l("Submit")),
         Transition(S.SUBMITTED, S.SCREENING, Actor.MODERATOR, _l("Start screening")),
         Transition(S.SCREENING, S.ACCEPTED, Actor.MODERATOR, _l("Accept for a round")),
-        Transition(S.SUBMITTED, S.DECLINED, Actor.MODERATOR, _l("Decline"), needs_reason=True),
-        Transition(S.SCREENING, S.DECLINED, Actor.MODERATOR, _l("Decline"), needs_reason=True),
+        Transition(
+            S.SUBMITTED,
+            S.DECLINED,
+            Actor.MODERATOR,
+            _l("Decline"),
+            needs_reason=True,
+            irreversible=True,
+        ),
+        Transition(
+            S.SCREENING,
+            S.DECLINED,
+            Actor.MODERATOR,
+            _l("Decline"),
+            needs_reason=True,
+            irreversible=True,
+        ),
         Transition(S.SUBMITTED, S.MERGED, Actor.MODERATOR),
         Transition(S.SCREENING, S.MERGED, Actor.MODERATOR),
-        Transition(S.ACCEPTED, S.SCORED, Actor.MODERATOR),
-        Transition(S.SCORED, S.DECIDED, Actor.MODERATOR),
-        Transition(S.DECIDED, S.PROJECT, Actor.MODERATOR),
+        Transition(S.ACCEPTED, S.SCORED, Actor.ROUNDS),
+        Transition(S.SCORED, S.DECIDED, Actor.BOARD),
+        Transition(S.DECIDED, S.PROJECT, Actor.PROJECTS),
     ]
 }
 
 
-def _may_act(transition: Transition, idea: Idea, user: User) -> bool:
+def text_names(names: tuple[str, ...]) -> str:
+    """Name the texts of an idea called *names* (`IdeaData` fields) for a sentence:
+    „Was ist das Problem?“ und „Was schlagen Sie vor?“."""
+    labels = {"problem": _("What is the problem?"), "proposal": _("What do you propose?")}
+    quoted = [_("“%(text)s”", text=labels[name]) for name in names]
+    return format_list(quoted, locale=get_locale())
+
+
+class IncompleteIdea(DomainError):
+    """An idea lacks texts it needs to be submitted; `missing` names them (`IdeaData` fields)."""
+
+    def __init__(self, missing: tuple[str, ...]) -> None:
+        super().__init__(
+            _(
+                "A submitted idea needs these texts; please fill in: %(fields)s",
+                fields=text_names(missing),
+            )
+        )
+        self.missing = missing
+
+
+def missing_texts(idea: Idea) -> tuple[str, ...]:
+    """Name the texts *idea* still needs before it can be submitted."""
+    return tuple(name for name in ("problem", "proposal") if not getattr(idea, name).strip())
+
+
+def _may_act(transition: Transition, idea: Idea, user: User, module: Actor | None) -> bool:
+    if transition.by.is_module:
+        # Its module has checked its own rule (a round, a vote) before it calls.
+        return module is transition.by
+    if module is not None:
+        return False
     if transition.by is Actor.AUTHOR:
         return idea.author_id == user.id
-    return is_moderator(user)
+    # Screening one's own idea is for another moderator.
+    return is_moderator(user) and idea.author_id != user.id
 
 
 def available_transitions(idea: Idea, user: User) -> list[Transition]:
@@ -76,14 +151,21 @@ def available_transitions(idea: Idea, user: User) -> list[Transition]:
     return [
         t
         for (source, _target), t in TRANSITIONS.items()
-        if source is idea.state and t.action is not None and _may_act(t, idea, user)
+        if source is idea.state and t.action is not None and _may_act(t, idea, user, None)
     ]
 
 
 def check_transition(
-    idea: Idea, target: IdeaState, user: User, reason: str = "", *, merged_into: Idea | None = None
+    idea: Idea,
+    target: IdeaState,
+    user: User,
+    reason: str = "",
+    *,
+    merged_into: Idea | None = None,
+    module: Actor | None = None,
 ) -> Transition:
-    """Return the transition of *idea* to *target* if *user* may make it now, else raise."""
+    """Return the transition of *idea* to *target* if *user* (acting through *module*, if
+    given) may make it now, else raise."""
     transition = TRANSITIONS.get((idea.state, target))
     if transition is None:
         raise InvalidTransition(
@@ -93,12 +175,18 @@ def check_transition(
                 target=target.label,
             )
         )
-    if not _may_act(transition, idea, user):
+    if not _may_act(transition, idea, user, module):
+        if transition.by.is_module:
+            raise Forbidden(_("This step is taken in its own part of the portal, not here."))
+        if transition.by is Actor.MODERATOR and idea.author_id == user.id:
+            raise Forbidden(_("Another moderator must screen your own idea."))
         raise Forbidden(_("You may not make this change to the idea."))
     if transition.needs_reason and not reason.strip():
         raise DomainError(_("Please give a reason; the author will read it."))
     if (target is S.MERGED) != (merged_into is not None):
         raise InvalidTransition(_("Merging needs the idea to keep."))
+    if target is S.SUBMITTED and (missing := missing_texts(idea)):
+        raise IncompleteIdea(missing)
     return transition
 
 
@@ -109,11 +197,16 @@ def change_state(
     reason: str = "",
     *,
     merged_into: Idea | None = None,
+    module: Actor | None = None,
     at: datetime | None = None,
 ) -> IdeaEvent:
     """Move *idea* to *target* as *user* (at *at*, default now), record the step and notify
-    who needs to know."""
-    check_transition(idea, target, user, reason, merged_into=merged_into)
+    who needs to know.
+
+    The steps a module owns (`Actor.is_module`) need that *module*: the rounds module, say,
+    scores an idea with `change_state(idea, IdeaState.SCORED, user, module=Actor.ROUNDS)`.
+    """
+    check_transition(idea, target, user, reason, merged_into=merged_into, module=module)
     return _record(idea, target, user, reason.strip(), merged_into, at or utcnow())
 
 
@@ -173,21 +266,30 @@ def moderators() -> list[User]:
     )
 
 
-def merge(
-    duplicate: Idea, keep: Idea, user: User, reason: str = "", *, at: datetime | None = None
-) -> None:
-    """Merge *duplicate* into *keep*: supports and comments move, the duplicate points to it.
-
-    A colleague who supported both keeps one support; the author of *keep* does not get a
-    support on their own idea. Every rule is checked before anything moves.
-    """
+def check_merge(duplicate: Idea, keep: Idea, user: User) -> None:
+    """Raise unless *user* may merge *duplicate* into *keep* now."""
     if duplicate.id == keep.id:
         raise Conflict(_("An idea cannot be merged into itself."))
     if keep.state not in OPEN_STATES:
         raise InvalidTransition(
             _("The idea to keep must be open (not a draft, merged or declined).")
         )
-    check_transition(duplicate, S.MERGED, user, reason, merged_into=keep)
+    check_transition(duplicate, S.MERGED, user, merged_into=keep)
+    if keep.author_id == user.id:
+        # Supports moving onto one's own idea are for another moderator to decide.
+        raise Forbidden(_("Another moderator must merge ideas into your own idea."))
+
+
+def merge(
+    duplicate: Idea, keep: Idea, user: User, reason: str = "", *, at: datetime | None = None
+) -> None:
+    """Merge *duplicate* into *keep*: supports, comments and attachments move, the duplicate
+    points to it.
+
+    A colleague who supported both keeps one support; the author of *keep* does not get a
+    support on their own idea. Every rule is checked before anything moves.
+    """
+    check_merge(duplicate, keep, user)
     already = select(Support.user_id).where(Support.idea_id == keep.id)
     db.session.execute(
         delete(Support).where(
@@ -201,12 +303,17 @@ def merge(
     db.session.execute(
         update(Comment).where(Comment.idea_id == duplicate.id).values(idea_id=keep.id)
     )
+    db.session.execute(
+        update(Attachment).where(Attachment.idea_id == duplicate.id).values(idea_id=keep.id)
+    )
     for idea in (keep, duplicate):
         idea.support_count = (
             select(func.count(Support.id)).where(Support.idea_id == idea.id).scalar_subquery()
         )
         idea.comment_count = (
-            select(func.count(Comment.id)).where(Comment.idea_id == idea.id).scalar_subquery()
+            select(func.count(Comment.id))
+            .where(Comment.idea_id == idea.id, Comment.deleted_at.is_(None))
+            .scalar_subquery()
         )
     db.session.flush()
     at = at or utcnow()
@@ -229,7 +336,7 @@ def merged_ideas(idea: Idea) -> list[Idea]:
 
 
 def idea_events(idea: Idea) -> list[IdeaEvent]:
-    """Return the lifecycle of *idea*, oldest first."""
+    """Return the history of *idea*, oldest first."""
     return list(
         db.session.scalars(
             select(IdeaEvent)

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSVECTOR
 
 from portal.extensions import db
-from portal.ideas.models import Idea, IdeaState
+from portal.ideas.models import OPEN_STATES, Idea
 
 _WORD = re.compile(r"\w+")
 
@@ -73,7 +73,8 @@ def fulltext_match(words: list[str], *, any_word: bool = False) -> FulltextMatch
 
 
 def similar_ideas(title: str, exclude_id: int | None = None, limit: int = 5) -> list[Idea]:
-    """Return open ideas whose texts share words with *title*, best match first.
+    """Return open ideas whose texts share words with *title*, best match first: ideas one may
+    still support or comment on, not drafts, merged or declined ones.
 
     A frequent word ("Online", "Bürgeramt") is shared by thousands of ideas, and ranking them
     all on every keystroke is what made the hint slow. Only candidates are ranked: the newest
@@ -86,7 +87,7 @@ def similar_ideas(title: str, exclude_id: int | None = None, limit: int = 5) -> 
     if not words:
         return []
     any_word = fulltext_match(words, any_word=True)
-    visible = select(Idea.id).where(Idea.state != IdeaState.DRAFT)
+    visible = select(Idea.id).where(Idea.state.in_(OPEN_STATES))
     if exclude_id is not None:
         visible = visible.where(Idea.id != exclude_id)
     newest = [

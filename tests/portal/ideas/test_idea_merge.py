@@ -64,3 +64,21 @@ def test_authors_of_both_ideas_are_notified(db, moderator):
             )
             == 1
         )
+
+
+def test_merge_moves_the_attachments_with_the_supports_and_comments(db, moderator):
+    import io
+
+    from portal.ideas.models import Attachment
+    from portal.ideas.services import attachments
+
+    keep, duplicate = factories.idea(), factories.idea()
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    moved = attachments.add_attachment(duplicate, duplicate.author, io.BytesIO(pdf), "Skizze.pdf")
+    stays = attachments.add_attachment(keep, keep.author, io.BytesIO(pdf), "Konzept.pdf")
+    lifecycle.merge(duplicate, keep, moderator)
+    on_keep = db.session.scalars(select(Attachment.id).where(Attachment.idea_id == keep.id))
+    assert set(on_keep) == {moved.id, stays.id}
+    assert attachments.idea_attachments(duplicate) == []
+    # The file is where it was and downloads from the kept idea.
+    assert attachments.get_attachment(keep, moved.id)[1].is_file()

@@ -179,7 +179,12 @@ def test_moderator_screens_and_declines_with_reason_the_author_sees(client, logi
     assert fresh(idea).state is IdeaState.SCREENING
     client.post(
         f"/ideas/{idea.id}/state",
-        data={"csrf_token": token, "target": "declined", "reason": "Läuft schon im Land."},
+        data={
+            "csrf_token": token,
+            "target": "declined",
+            "reason": "Läuft schon im Land.",
+            "confirm": "1",
+        },
     )
     assert fresh(idea).state is IdeaState.DECLINED
     assert "Läuft schon im Land." in client.get(f"/ideas/{idea.id}").get_data(as_text=True)
@@ -190,7 +195,8 @@ def test_moderator_merges_through_the_page(client, login_as):
     login_as(Role.MODERATOR)
     token = csrf_token(client, f"/ideas/{duplicate.id}")
     response = client.post(
-        f"/ideas/{duplicate.id}/merge", data={"csrf_token": token, "keep_id": keep.id}
+        f"/ideas/{duplicate.id}/merge",
+        data={"csrf_token": token, "keep_id": keep.id, "confirm": "1"},
     )
     assert response.status_code == 302
     assert response.headers["Location"] == f"/ideas/{keep.id}"
