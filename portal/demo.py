@@ -11,6 +11,7 @@ from portal.accounts.services import current_municipality
 from portal.extensions import db
 from portal.ideas import demo as ideas_demo
 from portal.pages import demo as pages_demo
+from portal.rounds import demo as rounds_demo
 
 
 class DemoRefused(RuntimeError):
@@ -40,8 +41,10 @@ def load_demo(*, skip_if_not_empty: bool = False) -> str:
         raise DemoRefused("The database already has users; load the demo into an empty one.")
     counts = accounts_demo.load(municipality)
     counts |= ideas_demo.load(municipality)
+    counts |= rounds_demo.load(municipality)
     counts |= pages_demo.load(municipality)
     return (
         "Loaded the demo municipality {name}: {units} org units, {users} users, "
-        "{ideas} ideas with {supports} supports and {comments} comments, {legal_pages} legal pages."
+        "{ideas} ideas with {supports} supports and {comments} comments, {rounds} round with "
+        "{accepted} accepted ideas, {legal_pages} legal pages."
     ).format(name=municipality.name, **counts)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 from sqlalchemy import select
 
 from portal.accounts.models import Municipality, OrgUnit, OrgUnitKind, Role, User
 from portal.accounts.services import hash_password
 from portal.extensions import db
-from portal.ideas.models import FieldOfAction, Idea
+from portal.ideas.models import FieldOfAction, Idea, IdeaState
 
 PASSWORD = "correct horse battery staple"
 _sequence = itertools.count(1)
@@ -101,4 +102,23 @@ def field_of_action(name: str | None = None) -> FieldOfAction:
     created = FieldOfAction(name=name or f"Handlungsfeld {next(_sequence)}")
     db.session.add(created)
     db.session.flush()
+    return created
+
+
+def prioritisation_round(*, moderator: User | None = None, name: str = "Priorisierung 2027") -> Any:
+    """Create a round collecting ideas, with an empty catalogue draft."""
+    from portal.rounds.services.phases import RoundData, create_round
+
+    return create_round(RoundData(name=name), moderator or user(roles={Role.MODERATOR}))
+
+
+def accepted_idea(*, moderator: User | None = None, **attributes: Any) -> Idea:
+    """Create an idea and accept it into a new round, as a moderator does."""
+    from portal.ideas.services.lifecycle import change_state
+    from portal.rounds.services.phases import accept_into_round
+
+    moderator = moderator or user(roles={Role.MODERATOR, Role.EMPLOYEE})
+    created = idea(**attributes)
+    change_state(created, IdeaState.SCREENING, moderator)
+    accept_into_round(created, prioritisation_round(moderator=moderator), moderator)
     return created

@@ -12,6 +12,7 @@ from portal.accounts.models import LoginAttempt, OrgUnitKind, Role
 from portal.core.errors import InvalidTransition
 from portal.ideas.models import Comment, IdeaState, Support
 from portal.ideas.services import discussion, lifecycle
+from portal.rounds.services.phases import accept_into_round
 from tests import factories
 from tests.conftest import csrf_token
 
@@ -26,7 +27,7 @@ def _accepted_idea_with_discussion(moderator):
     discussion.support(idea, factories.user())
     discussion.add_comment(idea, factories.user(), "Das brauchen wir.")
     lifecycle.change_state(idea, IdeaState.SCREENING, moderator)
-    lifecycle.change_state(idea, IdeaState.ACCEPTED, moderator)
+    accept_into_round(idea, factories.prioritisation_round(moderator=moderator), moderator)
     return idea
 
 

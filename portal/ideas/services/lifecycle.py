@@ -73,6 +73,9 @@ class Transition:
     #: (merging has its own form; rounds, board and projects take the later steps).
     action: Any = None
     needs_reason: bool = False
+    #: For a step a module owns: the person who must take it through that module (a moderator
+    #: accepts an idea into a round in the rounds module), under the same rules as on the page.
+    person: Actor | None = None
     #: The idea page asks for confirmation before it takes this step, which cannot be undone.
     irreversible: bool = False
 
@@ -82,7 +85,8 @@ TRANSITIONS: dict[tuple[IdeaState, IdeaState], Transition] = {
     for t in [
         Transition(S.DRAFT, S.SUBMITTED, Actor.AUTHOR, _l("Submit")),
         Transition(S.SUBMITTED, S.SCREENING, Actor.MODERATOR, _l("Start screening")),
-        Transition(S.SCREENING, S.ACCEPTED, Actor.MODERATOR, _l("Accept for a round")),
+        # Accepting names the round the idea joins, which the rounds module asks for.
+        Transition(S.SCREENING, S.ACCEPTED, Actor.ROUNDS, person=Actor.MODERATOR),
         Transition(
             S.SUBMITTED,
             S.DECLINED,
@@ -137,10 +141,16 @@ def missing_texts(idea: Idea) -> tuple[str, ...]:
 def _may_act(transition: Transition, idea: Idea, user: User, module: Actor | None) -> bool:
     if transition.by.is_module:
         # Its module has checked its own rule (a round, a vote) before it calls.
-        return module is transition.by
+        return module is transition.by and (
+            transition.person is None or _person_may(transition.person, idea, user)
+        )
     if module is not None:
         return False
-    if transition.by is Actor.AUTHOR:
+    return _person_may(transition.by, idea, user)
+
+
+def _person_may(actor: Actor, idea: Idea, user: User) -> bool:
+    if actor is Actor.AUTHOR:
         return idea.author_id == user.id
     # Screening one's own idea is for another moderator.
     return is_moderator(user) and idea.author_id != user.id
@@ -176,9 +186,9 @@ def check_transition(
             )
         )
     if not _may_act(transition, idea, user, module):
-        if transition.by.is_module:
+        if transition.by.is_module and module is not transition.by:
             raise Forbidden(_("This step is taken in its own part of the portal, not here."))
-        if transition.by is Actor.MODERATOR and idea.author_id == user.id:
+        if Actor.MODERATOR in (transition.by, transition.person) and idea.author_id == user.id:
             raise Forbidden(_("Another moderator must screen your own idea."))
         raise Forbidden(_("You may not make this change to the idea."))
     if transition.needs_reason and not reason.strip():

@@ -50,7 +50,7 @@ def test_notification_is_listed_and_opening_leads_to_its_page_and_marks_it_read(
 
 def test_notification_whose_page_is_gone_leads_to_the_list(client, login_as):
     user = login_as(Role.EMPLOYEE)
-    [notification] = _notify(user, target=Link("rounds.detail", {"round_id": 3}))
+    [notification] = _notify(user, target=Link("retired.page", {"page_id": 3}))
     token = csrf_token(client, "/notifications/")
     response = client.post(f"/notifications/{notification.id}/open", data={"csrf_token": token})
     assert response.headers["Location"] == "/notifications/"

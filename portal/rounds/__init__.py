@@ -1,0 +1,20 @@
+"""Prioritisation rounds: published criteria, weighting by the board, assessment by experts."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from portal.core.registry import NavItem, add_navigation, add_news_source, add_panel_source
+
+
+def init_app(app: Flask) -> None:
+    """Serve the round pages and contribute the menu, start-page panels and news."""
+    from portal.accounts.models import Role
+    from portal.rounds.services import feed
+    from portal.rounds.views import bp
+
+    app.register_blueprint(bp, url_prefix="/rounds")
+    add_navigation(app, NavItem("rounds.index", _l("Rounds"), ("rounds.",), 30))
+    add_panel_source(app, Role.MODERATOR, feed.moderator_start_items)
+    add_news_source(app, feed.round_news)

@@ -1,0 +1,295 @@
+"""The phases of a round, creating and editing rounds, and ideas joining a round.
+
+The phases live in `PHASES` and nowhere else: collect → screen → score → decide → publish →
+closed, one step at a time, each taken by a moderator and recorded as a `RoundEvent`. A step
+checks what it needs before anything is written: starting the score phase freezes the weighted
+catalogue; closing it marks the ideas with enough submitted assessments as scored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from portal.accounts.models import User
+from portal.core.errors import Conflict, DomainError, InvalidTransition
+from portal.core.models import utcnow
+from portal.extensions import db
+from portal.ideas.models import FieldOfAction, Idea, IdeaState
+from portal.ideas.services.lifecycle import Actor, change_state
+from portal.rounds.models import (
+    Assignment,
+    AssignmentState,
+    Round,
+    RoundEvent,
+    RoundIdea,
+    RoundPhase,
+)
+from portal.rounds.services import catalogue
+from portal.rounds.services.access import require_current, require_moderator
+
+P = RoundPhase
+
+#: Each phase and the one that follows it.
+PHASES: dict[RoundPhase, RoundPhase] = {
+    P.COLLECT: P.SCREEN,
+    P.SCREEN: P.SCORE,
+    P.SCORE: P.DECIDE,
+    P.DECIDE: P.PUBLISH,
+    P.PUBLISH: P.CLOSED,
+}
+
+#: Phases in which ideas join the round.
+OPEN_FOR_IDEAS = frozenset({P.COLLECT, P.SCREEN})
+
+
+class RoundRefused(DomainError):
+    """The round's data does not meet the rules; the message says which."""
+
+    status_code = 422
+
+
+@dataclass(frozen=True)
+class RoundData:
+    """What a moderator enters for a round."""
+
+    name: str
+    description: str = ""
+    field_of_action_ids: frozenset[int] = frozenset()
+    budget_euros: int | None = None
+    staff_days: int | None = None
+    collect_until: date | None = None
+    screen_until: date | None = None
+    score_until: date | None = None
+    decide_until: date | None = None
+    publish_on: date | None = None
+    blind: bool = True
+    min_assessors: int = 3
+    disagreement_levels: int = 2
+    assessors_named: bool = False
+
+
+def _apply(round_: Round, data: RoundData) -> None:
+    problems = []
+    if not data.name.strip():
+        problems.append(_("Give the round a name."))
+    dates = [
+        d
+        for d in (
+            data.collect_until,
+            data.screen_until,
+            data.score_until,
+            data.decide_until,
+            data.publish_on,
+        )
+        if d is not None
+    ]
+    if dates != sorted(dates):
+        problems.append(
+            _("The phases must end in their order: collect, screen, score, decide, publish.")
+        )
+    if not 1 <= data.min_assessors <= 20:
+        problems.append(_("A round needs between 1 and 20 assessors per idea."))
+    if data.disagreement_levels < 1:
+        problems.append(_("A disagreement is at least one level apart."))
+    if problems:
+        raise RoundRefused(" ".join(problems))
+    fields = list(
+        db.session.scalars(
+            select(FieldOfAction).where(FieldOfAction.id.in_(data.field_of_action_ids))
+        )
+    )
+    if len(fields) != len(data.field_of_action_ids):
+        raise RoundRefused(_("One of the fields of action does not exist."))
+    round_.name = " ".join(data.name.split())
+    round_.description = data.description.strip()
+    round_.fields_of_action = fields
+    round_.budget_euros = data.budget_euros
+    round_.staff_days = data.staff_days
+    round_.collect_until = data.collect_until
+    round_.screen_until = data.screen_until
+    round_.score_until = data.score_until
+    round_.decide_until = data.decide_until
+    round_.publish_on = data.publish_on
+    round_.blind = data.blind
+    round_.min_assessors = data.min_assessors
+    round_.disagreement_levels = data.disagreement_levels
+    round_.assessors_named = data.assessors_named
+
+
+def create_round(data: RoundData, moderator: User, *, at: datetime | None = None) -> Round:
+    """Create a round in its collect phase, with an empty catalogue draft."""
+    require_moderator(moderator)
+    at = at or utcnow()
+    round_ = Round(phase=P.COLLECT, created_at=at, updated_at=at)
+    _apply(round_, data)
+    db.session.add(round_)
+    db.session.add(RoundEvent(round=round_, actor_id=moderator.id, to_phase=P.COLLECT, at=at))
+    db.session.flush()
+    catalogue.open_draft(round_, moderator)
+    return round_
+
+
+def update_round(
+    round_: Round, data: RoundData, moderator: User, *, lock_version: int | None = None
+) -> None:
+    """Save a moderator's changes to *round_* (refused if the form showed an older state)."""
+    require_moderator(moderator)
+    require_current(round_, lock_version)
+    if round_.phase is P.CLOSED:
+        raise InvalidTransition(_("A closed round cannot change any more."))
+    _apply(round_, data)
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """Something that keeps a round from its next phase, in words."""
+
+    message: str
+
+
+@dataclass
+class NextStep:
+    """The next phase of a round and what must happen before it."""
+
+    target: RoundPhase | None
+    blockers: list[Blocker] = field(default_factory=list)
+
+    @property
+    def possible(self) -> bool:
+        return self.target is not None and not self.blockers
+
+
+def next_step(round_: Round) -> NextStep:
+    """Return the phase *round_* may move to next and what still blocks it."""
+    target = PHASES.get(round_.phase)
+    step = NextStep(target)
+    if target is P.SCORE:
+        if not idea_count(round_):
+            step.blockers.append(Blocker(_("No idea has joined the round yet.")))
+        current = catalogue.draft(round_) or catalogue.latest_frozen(round_)
+        if current is None or not current.criteria:
+            step.blockers.append(Blocker(_("The catalogue has no criteria yet.")))
+        elif current.weighted_at is None or any(c.weight is None for c in current.criteria):
+            step.blockers.append(Blocker(_("The board has not weighted the criteria yet.")))
+    if target is P.DECIDE and not scored_ideas(round_):
+        step.blockers.append(Blocker(_("No idea has enough submitted assessments yet.")))
+    return step
+
+
+def move_phase(
+    round_: Round,
+    target: RoundPhase,
+    moderator: User,
+    *,
+    lock_version: int | None = None,
+    at: datetime | None = None,
+) -> RoundEvent:
+    """Move *round_* to *target*, its next phase, and record the step."""
+    require_moderator(moderator)
+    require_current(round_, lock_version)
+    if PHASES.get(round_.phase) is not target:
+        raise InvalidTransition(
+            _(
+                "A round in the phase “%(source)s” cannot move to “%(target)s”; phases follow "
+                "each other one by one.",
+                source=round_.phase.label,
+                target=target.label,
+            )
+        )
+    step = next_step(round_)
+    if step.blockers:
+        raise Conflict(" ".join(blocker.message for blocker in step.blockers))
+    at = at or utcnow()
+    if target is P.SCORE:
+        catalogue.freeze(round_, moderator)
+    if target is P.DECIDE:
+        for idea in scored_ideas(round_):
+            change_state(idea, IdeaState.SCORED, moderator, module=Actor.ROUNDS, at=at)
+    event = RoundEvent(
+        round=round_, actor_id=moderator.id, from_phase=round_.phase, to_phase=target, at=at
+    )
+    round_.phase = target
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def events(round_: Round) -> list[RoundEvent]:
+    """Return the phase moves of *round_*, oldest first."""
+    return list(
+        db.session.scalars(
+            select(RoundEvent).where(RoundEvent.round_id == round_.id).order_by(RoundEvent.at)
+        )
+    )
+
+
+def idea_count(round_: Round) -> int:
+    """Return how many ideas joined *round_*."""
+    return (
+        db.session.scalar(select(func.count(RoundIdea.id)).where(RoundIdea.round_id == round_.id))
+        or 0
+    )
+
+
+def scored_ideas(round_: Round) -> list[Idea]:
+    """Return the accepted ideas of *round_* that at least `min_assessors` assessors scored."""
+    submitted = (
+        select(Assignment.idea_id)
+        .where(
+            Assignment.round_id == round_.id,
+            Assignment.state == AssignmentState.SUBMITTED,
+        )
+        .group_by(Assignment.idea_id)
+        .having(func.count(Assignment.id) >= round_.min_assessors)
+    )
+    return list(
+        db.session.scalars(
+            select(Idea)
+            .join(RoundIdea, RoundIdea.idea_id == Idea.id)
+            .where(
+                RoundIdea.round_id == round_.id,
+                Idea.state == IdeaState.ACCEPTED,
+                Idea.id.in_(submitted),
+            )
+            .order_by(Idea.id)
+        )
+    )
+
+
+def rounds_open_for_ideas() -> list[Round]:
+    """Return the rounds an idea may join now, newest first."""
+    return list(
+        db.session.scalars(
+            select(Round).where(Round.phase.in_(OPEN_FOR_IDEAS)).order_by(Round.id.desc())
+        )
+    )
+
+
+def round_of(idea: Idea) -> Round | None:
+    """Return the round *idea* joined most recently, if any."""
+    return db.session.scalar(
+        select(Round)
+        .join(RoundIdea, RoundIdea.round_id == Round.id)
+        .where(RoundIdea.idea_id == idea.id)
+        .order_by(RoundIdea.added_at.desc())
+        .limit(1)
+    )
+
+
+def accept_into_round(
+    idea: Idea, round_: Round, moderator: User, *, at: datetime | None = None
+) -> RoundIdea:
+    """Accept *idea* (in screening) into *round_*, which must be collecting or screening."""
+    if round_.phase not in OPEN_FOR_IDEAS:
+        raise InvalidTransition(_("The round “%(name)s” no longer takes ideas.", name=round_.name))
+    at = at or utcnow()
+    change_state(idea, IdeaState.ACCEPTED, moderator, module=Actor.ROUNDS, at=at)
+    joined = RoundIdea(round=round_, idea=idea, added_by_id=moderator.id, added_at=at)
+    db.session.add(joined)
+    db.session.flush()
+    return joined
