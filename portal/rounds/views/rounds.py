@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask.typing import ResponseReturnValue
 
 from portal.accounts import signed_in_user
 from portal.core.access import SIGNED_IN, allow
 from portal.rounds import queries
 from portal.rounds.services import access, catalogue, phases
-
-bp = Blueprint("rounds", __name__, template_folder="templates")
+from portal.rounds.views import bp
 
 
 @bp.route("/")
