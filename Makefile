@@ -70,8 +70,10 @@ lint:
 typecheck:
 	$(BIN)/mypy
 
+# Coverage of portal/ and scoring/ ([tool.coverage] in pyproject.toml). The whole suite covers
+# 93 % on SQLite and 94 % with PostgreSQL; below 90 % tests were lost or much untested code came in.
 pytest:
-	$(BIN)/pytest
+	$(BIN)/pytest --cov --cov-fail-under=90
 
 extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot --no-location --sort-output --project Wandelwerk .
