@@ -1,7 +1,9 @@
 """Fixtures that stack: app → db → client → login_as(role); each test in a rolled-back transaction.
 
 The suite runs on SQLite and, when TEST_DATABASE_URL is set, once more on PostgreSQL. The schema
-is built by the Alembic migrations, as in production.
+is built by the Alembic migrations, as in production. Under pytest-xdist every worker process has
+databases of its own: a SQLite file in its own temporary folder, and a PostgreSQL database named
+after TEST_DATABASE_URL's with the worker's id appended (`test_gw0`), created when missing.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import URL, create_engine, event, make_url, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from config import TestingConfig, normalise_database_url
@@ -44,7 +46,21 @@ class RequestClient(FlaskClient):
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
-def _reset_postgresql(url: str) -> None:
+def _create_postgresql_database(url: URL) -> None:
+    """Create *url*'s database unless it exists, through the server's maintenance database."""
+    # CREATE DATABASE cannot run inside a transaction, nor while connected to the new database.
+    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database}
+        )
+        if not exists:
+            name = connection.dialect.identifier_preparer.quote(str(url.database))
+            connection.execute(text(f"CREATE DATABASE {name}"))
+    engine.dispose()
+
+
+def _reset_postgresql(url: URL) -> None:
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
@@ -52,11 +68,22 @@ def _reset_postgresql(url: str) -> None:
     engine.dispose()
 
 
+def _postgresql_url() -> str:
+    """Return the emptied PostgreSQL database of this test process."""
+    url = make_url(normalise_database_url(os.environ["TEST_DATABASE_URL"]))
+    # Each xdist worker empties its database at start; one shared database would lose its
+    # schema under the feet of the other workers.
+    if worker := os.environ.get("PYTEST_XDIST_WORKER"):
+        url = url.set(database=f"{url.database}_{worker}")
+    _create_postgresql_database(url)
+    _reset_postgresql(url)
+    return url.render_as_string(hide_password=False)
+
+
 def _database_url(backend: str, folder: Path) -> str:
     if backend == "postgresql":
-        url = normalise_database_url(os.environ["TEST_DATABASE_URL"])
-        _reset_postgresql(url)
-        return url
+        return _postgresql_url()
+    # tmp_path_factory gives every xdist worker a folder of its own.
     return f"sqlite:///{folder / 'test.db'}"
 
 

@@ -1,12 +1,14 @@
-"""A real portal in a thread, with the demo municipality, driven by Debian's Chromium."""
+"""A real portal in a thread, on a copy of the demo municipality per test, driven by Chromium."""
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask_migrate import upgrade
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
@@ -23,30 +25,60 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serve the portal with the demo data on 127.0.0.1 and return its base URL."""
-    folder: Path = tmp_path_factory.mktemp("e2e-instance")
-    app = create_app(
-        TestingConfig(
-            SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'e2e.db'}", INSTANCE_PATH=folder
-        )
+def _portal(folder: Path, database: Path) -> Flask:
+    return create_app(
+        TestingConfig(SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}", INSTANCE_PATH=folder)
     )
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file with the demo municipality, which every test gets a copy of."""
+    folder = tmp_path_factory.mktemp("e2e-demo")
+    database = folder / "demo.db"
+    app = _portal(folder, database)
     with app.app_context():
         upgrade()
         set_tenant(municipality_for(app.config["TENANT"]).id)
         with unit_of_work():
             load_demo()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+        # Closed connections leave a complete file to copy.
+        db.engine.dispose()
+    return database
+
+
+@pytest.fixture
+def live_app(demo_database: Path, tmp_path: Path) -> Iterator[Flask]:
+    """The portal on a fresh copy of the demo data, which `live_server` serves.
+
+    What a test changes through the browser (an account's language, ideas, supports, failed
+    sign-ins that count towards the pause) stays in its own copy, so no test sees another's
+    changes, whatever the order or the xdist worker it runs in. A test may add data of its own
+    through this app before it opens a page.
+    """
+    database = tmp_path / "e2e.db"
+    shutil.copyfile(demo_database, database)
+    app = _portal(tmp_path, database)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(live_app: Flask) -> Iterator[str]:
+    """Serve `live_app` on 127.0.0.1 and return its base URL."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    # A short poll interval, since shutdown() waits for the serving loop to notice it.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
+        server.server_close()
         thread.join(timeout=10)
-        with app.app_context():
-            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -59,8 +91,8 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def browser_page(browser: Browser) -> Iterator[Page]:
-    """A fresh page with its own cookies."""
+def browser_page(browser: Browser, live_server: str) -> Iterator[Page]:
+    """A fresh page with its own cookies, closed before its test's server stops."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)

@@ -1,85 +1,126 @@
-"""The `wandelwerk` command: migrations, the demo municipality and the first administrator."""
+"""The `wandelwerk` command: the demo municipality, the first administrator, a checked start.
 
+The commands run in this process through Click's runner, on the test database inside the test's
+transaction; one test starts the installed program, since only that proves the entry point.
+"""
+
+import contextvars
 import os
 import subprocess
-import sys
+import sysconfig
 from pathlib import Path
 
-import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
 
-ROOT = Path(__file__).resolve().parents[2]
+from config import ConfigError
+from portal.accounts.models import Role, User
+from portal.cli import cli
 
 
-def _wandelwerk(tmp_path, *args, env=None, input_text=None):
+def _wandelwerk(app, *args, **options):
+    """Run `wandelwerk *args` on the test's database, in an application context of its own."""
+    # As in a new process: the command must not find the test's context, its session or what
+    # it caches on `g` (the municipality).
+    runner = app.test_cli_runner()
+    return contextvars.Context().run(runner.invoke, None, list(args), **options)
+
+
+def _wandelwerk_from_environment(tmp_path, *args, **env):
+    """Run `wandelwerk *args` with the app built from the environment, as a shell would."""
     environment = {
-        **os.environ,
         "INSTANCE_PATH": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-        "PASSWORD_HASH_TIME_COST": "1",
-        "PASSWORD_HASH_MEMORY_KIB": "8",
-        **(env or {}),
+        # FlaskGroup sets this for the rest of the process; naming it here removes it again.
+        "FLASK_RUN_FROM_CLI": None,
+        **env,
     }
-    return subprocess.run(
-        [sys.executable, "-m", "portal.cli", *args],
-        cwd=ROOT, env=environment, capture_output=True, text=True, input=input_text,
-        timeout=120,
-    )  # fmt: skip
+    return CliRunner().invoke(cli, list(args), env=environment)
 
 
-@pytest.fixture(scope="module")
-def migrated(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("cli")
-    result = _wandelwerk(folder, "db", "upgrade")
-    assert result.returncode == 0, result.stderr
-    return folder
-
-
-def test_demo_loads_once_and_is_skipped_when_users_exist(migrated):
-    first = _wandelwerk(migrated, "demo", "load", "--if-empty")
-    assert first.returncode == 0, first.stderr
+def test_demo_loads_once_and_is_skipped_when_users_exist(app, db):
+    first = _wandelwerk(app, "demo", "load", "--if-empty")
+    assert first.exit_code == 0, first.output
     assert "Stadt Musterstadt" in first.stdout
-    again = _wandelwerk(migrated, "demo", "load", "--if-empty")
-    assert again.returncode == 0
+    again = _wandelwerk(app, "demo", "load", "--if-empty")
+    assert again.exit_code == 0, again.output
     assert "not loaded" in again.stdout
-    refused = _wandelwerk(migrated, "demo", "load")
-    assert refused.returncode != 0
+    refused = _wandelwerk(app, "demo", "load")
+    assert refused.exit_code != 0
     assert "already has users" in refused.stderr
 
 
 def test_demo_is_refused_in_production(tmp_path):
-    result = _wandelwerk(
-        tmp_path, "demo", "load", env={"WANDELWERK_ENV": "production", "SECRET_KEY": "k" * 48}
+    result = _wandelwerk_from_environment(
+        tmp_path, "demo", "load", WANDELWERK_ENV="production", SECRET_KEY="k" * 48
     )
-    assert result.returncode != 0
+    assert result.exit_code != 0
     assert "cannot be loaded in production" in result.stderr
 
 
 def test_production_start_without_secret_key_names_the_variable(tmp_path):
-    env = {"WANDELWERK_ENV": "production", "SECRET_KEY": ""}
-    result = _wandelwerk(tmp_path, "db", "upgrade", env=env)
-    assert result.returncode != 0
-    assert "SECRET_KEY is not set" in result.stderr
+    result = _wandelwerk_from_environment(
+        tmp_path, "db", "upgrade", WANDELWERK_ENV="production", SECRET_KEY=""
+    )
+    assert isinstance(result.exception, ConfigError)
+    assert "SECRET_KEY is not set" in str(result.exception)
 
 
-def test_users_create_makes_the_first_administrator(migrated):
+def test_users_create_makes_the_first_administrator(app, db):
     result = _wandelwerk(
-        migrated, "users", "create", "--email", "Leitung@Stadt.example", "--name", "Eva Roth",
+        app, "users", "create", "--email", "Leitung@Stadt.example", "--name", "Eva Roth",
         "--password", "ein sicheres Passwort",
     )  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.output
     assert "leitung@stadt.example" in result.stdout
     duplicate = _wandelwerk(
-        migrated, "users", "create", "--email", "leitung@stadt.example", "--name", "Eva Roth",
+        app, "users", "create", "--email", "leitung@stadt.example", "--name", "Eva Roth",
         "--password", "ein sicheres Passwort",
     )  # fmt: skip
-    assert duplicate.returncode != 0
+    assert duplicate.exit_code != 0
     assert "Es gibt bereits ein Konto" in duplicate.stderr
+    [user] = db.session.scalars(select(User).where(User.email == "leitung@stadt.example"))
+    assert user.roles == {Role.ADMIN}
 
 
-def test_users_create_refuses_a_short_password(migrated):
+def test_users_create_asks_for_the_password_twice_when_it_is_not_given(app, db):
     result = _wandelwerk(
-        migrated, "users", "create", "--email", "kurz@stadt.example", "--name", "Kurt Kurz",
+        app,
+        "users",
+        "create",
+        "--email",
+        "r.roth@stadt.example",
+        "--name",
+        "Rita Roth",
+        input="ein sicheres Passwort\nein sicheres Passwort\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(User.id).where(User.email == "r.roth@stadt.example"))
+
+
+def test_users_create_refuses_a_short_password(app, db):
+    result = _wandelwerk(
+        app, "users", "create", "--email", "kurz@stadt.example", "--name", "Kurt Kurz",
         "--password", "kurz",
     )  # fmt: skip
-    assert result.returncode != 0
+    assert result.exit_code != 0
     assert "mindestens 12 Zeichen" in result.stderr
+    assert db.session.scalar(select(User.id).where(User.email == "kurz@stadt.example")) is None
+
+
+def test_installed_command_starts_the_portal_and_lists_its_commands(tmp_path):
+    program = Path(sysconfig.get_path("scripts")) / "wandelwerk"
+    assert program.exists(), "install the package first: make install-test"
+    environment = {
+        **os.environ,
+        "WANDELWERK_ENV": "testing",
+        "INSTANCE_PATH": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+    }
+    result = subprocess.run(
+        [program, "--help"], env=environment, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    # The portal's own groups appear only if the program built the app.
+    for group in ("demo", "users", "notifications"):
+        assert f"  {group} " in result.stdout, result.stderr
