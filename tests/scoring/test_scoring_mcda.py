@@ -77,7 +77,7 @@ def test_weighted_sum_results_are_read_only() -> None:
         ({"weights": [1]}, InvalidWeights, "2 criteria but 1 weights"),
         ({"weights": [0, 0]}, InvalidWeights, "above 0"),
         ({"weights": [-1, 2]}, InvalidWeights, "at least 0"),
-        ({"benefit": [1, -1]}, InvalidParameter, "-1"),
+        ({"benefit": [True, -1]}, InvalidParameter, "direction -1 of criterion 1"),
         ({"scales": [Scale(0, 4)]}, InvalidParameter, "one Scale"),
     ],
 )
