@@ -86,7 +86,7 @@ def test_ideas_that_need_each_other_form_a_bundle() -> None:
 
 
 def test_blocked_ideas_name_the_limits_they_break() -> None:
-    values = [3.0, 3.0, 1.0]
+    values = [3.0, 2.9, 1.0]
     costs = [[5, 1], [5, 5], [1, 9]]
     portfolio = select_portfolio(values, costs, [6, 6])
     assert portfolio.selected == (0,)
