@@ -43,7 +43,7 @@ def weighted_sum(
     Raise ``InvalidMatrix`` if a score is missing or outside its scale and ``InvalidWeights`` /
     ``InvalidParameter`` for bad weights, directions or scales.
     """
-    x = decision_matrix(matrix)
+    x = decision_matrix(matrix, allow_nan=True)
     n = x.shape[1]
     w = weights_vector(weights, n)
     b = benefit_vector(benefit, n)

@@ -43,7 +43,8 @@ def competition_ranks(scores: FloatArray, span: float = 1.0) -> tuple[IntArray, 
     first = np.maximum.accumulate(np.where(starts, positions, 0))
     ranks = np.empty(order.shape[0], dtype=np.int64)
     ranks[order] = first + 1
-    if not starts.all():
-        # Within a group the scores may differ by less than the tolerance; list it by index.
+    # Equal scores are already in input order; a group whose scores differ by less than the
+    # tolerance may not be, and is then listed by index.
+    if (np.diff(order)[~starts[1:]] < 0).any():
         order = np.argsort(ranks, kind="stable")
     return ranks, order.astype(np.int64)

@@ -172,7 +172,10 @@ def scale_bounds(scales: Scale | Sequence[Scale], n_criteria: int) -> tuple[Floa
 
 
 def utilities(x: FloatArray, benefit: BoolArray, low: FloatArray, high: FloatArray) -> FloatArray:
-    """Map each score to 0…1 on its criterion's anchored scale, cost criteria reversed."""
+    """Map each score to 0…1 on its criterion's anchored scale, cost criteria reversed.
+
+    Raise ``InvalidMatrix`` for a score that is missing or lies outside its scale.
+    """
     with np.errstate(over="ignore"):
         span = high - low
     if np.isfinite(span).all() and (span >= np.finfo(np.float64).tiny).all():
@@ -185,9 +188,11 @@ def utilities(x: FloatArray, benefit: BoolArray, low: FloatArray, high: FloatArr
         u = (np.ldexp(x, -exponents) - bottom) / (top - bottom)
     # Scores are averages of anchored ratings, so they can only leave the scale through a data
     # error; the tie rule absorbs rounding in averages such as 3.9999999999.
-    outside = (u < -TIE_TOLERANCE) | (u > 1 + TIE_TOLERANCE)
-    if outside.any():
-        idea, criterion = (int(v) for v in np.argwhere(outside)[0])
+    inside = (u >= -TIE_TOLERANCE) & (u <= 1 + TIE_TOLERANCE)
+    if not inside.all():
+        # A missing score fails the comparison too; name it as missing, not as outside.
+        check_finite(x)
+        idea, criterion = (int(v) for v in np.argwhere(~inside)[0])
         raise InvalidMatrix(
             f"Idea {idea} has score {x[idea, criterion]} on criterion {criterion}, outside its "
             f"scale {low[criterion]:g}…{high[criterion]:g}.",
