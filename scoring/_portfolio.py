@@ -178,10 +178,12 @@ def _solve(
     model.maximize(cp_model.LinearExpr.weighted_sum(x, value_units[ideas].tolist()))
     solver = cp_model.CpSolver()
     # One worker: the same round always gives the same portfolio, also among equal optima; on
-    # 500 ideas it proved the optimum faster than two or eight workers on two cores. Probing in
-    # presolve found nothing on such knapsacks and cost a third of the solver's work.
+    # 500 ideas it proved the optimum faster than two or eight workers on two cores. Presolve
+    # is off: OR-Tools 9.15's presolve returned a worse portfolio as "optimal" when costs of
+    # about 10^11 units met dependencies (a test keeps that round), and without it the solver
+    # needed half the work on the benchmark's rounds.
     solver.parameters.num_workers = 1
-    solver.parameters.cp_model_probing_level = 0
+    solver.parameters.cp_model_presolve = False
     if linked.any():
         # Only the full linear relaxation contains x_i ≤ x_j; without it, 60 random
         # dependencies among 500 ideas took seconds instead of a quarter of a second.
