@@ -203,7 +203,8 @@ def rank_acceptability(
     u, w = ranking.utilities, ranking.weights
     m = u.shape[0]
     active = w > 0
-    alpha = w[active] * (1.0 / spread**2 - 1.0)
+    with np.errstate(over="ignore"):
+        alpha = w[active] * (np.float64(1.0) / spread) ** 2 - w[active]
     if not (np.isfinite(alpha).all() and (alpha > 0).all()):
         raise InvalidParameter(
             f"spread {spread} is too small to vary weights as small as {w[active].min():g}.",
