@@ -262,8 +262,12 @@ def promethee_ii(
         )
         column = oriented[:, j]
         for start in range(0, m, block):
-            d = column[start : start + block, None] - column[None, :]
-            # P(d) − P(−d) is odd in d, so one evaluation on |d| covers both directions.
-            net[start : start + block] += w[j] * (np.sign(d) * prefer(np.abs(d))).sum(axis=1)
+            # A difference beyond the float range (1e308 − (−1e308)) becomes infinite, which
+            # every preference function maps to full preference, as it should.
+            with np.errstate(over="ignore"):
+                d = column[start : start + block, None] - column[None, :]
+                # P(d) − P(−d) is odd in d, so one evaluation on |d| covers both directions.
+                preferences = np.sign(d) * prefer(np.abs(d))
+            net[start : start + block] += w[j] * preferences.sum(axis=1)
     flows: FloatArray = net / (m - 1)
     return flows

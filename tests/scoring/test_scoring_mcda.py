@@ -499,3 +499,21 @@ def test_topsis_matches_pymcdm_on_random_rounds(seed: int) -> None:
 @pytest.mark.parametrize("seed", range(10, 1000))
 def test_topsis_matches_pymcdm_on_many_rounds(seed: int) -> None:
     check_topsis_against_pymcdm(seed)
+
+
+@pytest.mark.parametrize(
+    ("preference", "thresholds"),
+    [
+        ("usual", {}),
+        ("v-shape", {"p": 1e308}),
+        ("linear", {"q": 1e307, "p": 1e308}),
+        ("gaussian", {"s": 1e300}),
+    ],
+)
+def test_promethee_at_the_ends_of_the_float_range(
+    preference: str, thresholds: dict[str, float]
+) -> None:
+    matrix = [[1e308, -1e308], [-1e308, 1e308], [0.0, 0.0]]
+    flows = promethee_ii(matrix, [1, 1], True, preference=preference, **thresholds)  # type: ignore[arg-type]
+    assert np.isfinite(flows).all()
+    assert flows.sum() == pytest.approx(0.0, abs=1e-12)
