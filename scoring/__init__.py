@@ -3,7 +3,9 @@
 Inputs are array-likes and frozen dataclasses, outputs are frozen dataclasses or NumPy arrays, and
 invalid input raises a ``ScoringError`` subclass whose message names the problem and gives a hint.
 Matrices are row-major: rows are ideas (alternatives), columns are criteria, unless a function
-says otherwise. Only NumPy and SciPy are used; nothing here knows about HTTP or databases.
+says otherwise. Results within ``TIE_TOLERANCE`` of their scale's span are tied. NumPy and SciPy
+do the arithmetic and OR-Tools' CP-SAT solves the portfolio; nothing here knows about HTTP or
+databases.
 
 See ``scoring/README.md`` for each method in plain words, with its formula.
 """
@@ -22,6 +24,7 @@ from scoring._errors import (
 from scoring._mcda import promethee_ii, topsis, weighted_sum
 from scoring._portfolio import select_portfolio
 from scoring._sensitivity import rank_acceptability, weight_stability
+from scoring._ties import TIE_TOLERANCE
 from scoring._types import (
     AggregatedScores,
     AhpResult,
@@ -37,6 +40,7 @@ from scoring._types import (
 
 __all__ = [
     "RANDOM_INDICES",
+    "TIE_TOLERANCE",
     "AggregatedScores",
     "AhpResult",
     "BlockedIdea",

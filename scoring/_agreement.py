@@ -7,10 +7,41 @@ import numpy.typing as npt
 from scipy.stats import rankdata  # type: ignore[import-untyped]
 
 from scoring._errors import InsufficientData, InvalidMatrix, InvalidParameter
-from scoring._types import AggregatedScores, FloatArray, freeze
-from scoring._validate import as_float_array
+from scoring._types import AggregatedScores, BoolArray, FloatArray, freeze
+from scoring._validate import as_float_array, power_of_two_exponents, real_number, whole_number
 
 _METHODS = ("mean", "median", "trimmed-mean")
+
+
+# Results this small or smaller (other than 0) may have lost digits to underflow.
+_SMALLEST_SAFE = float(np.finfo(np.float64).tiny) * 2.0**52
+
+
+def _combine(
+    x: FloatArray, missing: BoolArray, counts: npt.NDArray[np.intp], method: str, trim: float
+) -> FloatArray:
+    """Return the mean, median or trimmed mean of each cell's given (not ``missing``) scores."""
+    if method == "mean":
+        total = np.where(missing, 0.0, x).sum(axis=0)
+        mean: FloatArray = np.divide(
+            total, counts, out=np.full(counts.shape, np.nan), where=counts > 0
+        )
+        return mean
+    # NaN sorts last, so the k given scores of a cell are its first k sorted entries.
+    ordered = np.sort(x, axis=0)
+    if method == "median":
+        low = np.take_along_axis(ordered, np.maximum(counts - 1, 0)[None] // 2, axis=0)[0]
+        high = np.take_along_axis(ordered, (counts // 2)[None], axis=0)[0]
+        median: FloatArray = np.where(counts > 0, (low + high) / 2.0, np.nan)
+        return median
+    # Only the kept scores are summed: a running sum through the cut extremes would lose the
+    # middle ones (1e17 + 1 − 1e17 = 0).
+    cut = np.floor(trim * counts).astype(np.int64)
+    position = np.arange(x.shape[0])[:, None, None]
+    kept = counts - 2 * cut
+    total = np.where((position >= cut) & (position < counts - cut), ordered, 0.0).sum(axis=0)
+    trimmed: FloatArray = np.divide(total, kept, out=np.full(counts.shape, np.nan), where=kept > 0)
+    return trimmed
 
 
 def aggregate_assessments(
@@ -38,41 +69,34 @@ def aggregate_assessments(
         raise InvalidParameter(
             f"Unknown aggregation method {method!r}.", hint=f"Use one of {', '.join(_METHODS)}."
         )
-    if isinstance(min_scores, bool) or not isinstance(min_scores, int) or min_scores < 1:
-        raise InvalidParameter(
-            f"min_scores must be a whole number of at least 1, got {min_scores!r}.",
-            hint="It is the least number of assessors whose scores make a cell rankable.",
-        )
+    min_scores = whole_number(
+        min_scores,
+        "min_scores",
+        minimum=1,
+        hint="It is the least number of assessors whose scores make a cell rankable.",
+    )
+    trim_hint = "0.2 drops the lowest and highest fifth of the scores."
+    trim = real_number(trim, "trim", hint=trim_hint)
     if not 0.0 <= trim < 0.5:
         raise InvalidParameter(
-            f"trim must lie in 0…0.5 (the share cut at each end), got {trim}.",
-            hint="0.2 drops the lowest and highest fifth of the scores.",
+            f"trim must lie in 0…0.5 (the share cut at each end), got {trim}.", hint=trim_hint
         )
-    given = ~np.isnan(x)
     if np.isinf(x).any():
         raise InvalidMatrix("Assessments must be finite numbers or NaN.", hint="Remove infinities.")
-    counts = given.sum(axis=0)
-    if method == "mean":
-        total = np.where(given, x, 0.0).sum(axis=0)
-        combined = np.divide(total, counts, out=np.full(counts.shape, np.nan), where=counts > 0)
-    else:
-        # NaN sorts last, so the k given scores of a cell are its first k sorted entries.
-        ordered = np.sort(x, axis=0)
-        if method == "median":
-            low = np.take_along_axis(ordered, np.maximum(counts - 1, 0)[None] // 2, axis=0)[0]
-            high = np.take_along_axis(ordered, (counts // 2)[None], axis=0)[0]
-            combined = np.where(counts > 0, (low + high) / 2.0, np.nan)
-        else:
-            cut = np.floor(trim * counts).astype(np.int64)
-            cumulative = np.concatenate(
-                [np.zeros((1, *counts.shape)), np.cumsum(np.nan_to_num(ordered), axis=0)]
-            )
-            upper = np.take_along_axis(cumulative, (counts - cut)[None], axis=0)[0]
-            lower = np.take_along_axis(cumulative, cut[None], axis=0)[0]
-            kept = counts - 2 * cut
-            combined = np.divide(
-                upper - lower, kept, out=np.full(counts.shape, np.nan), where=kept > 0
-            )
+    missing = np.isnan(x)
+    counts = x.shape[0] - missing.sum(axis=0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        combined = _combine(x, missing, counts, method, trim)
+    # A sum that overflowed (two scores of 1e308) is not finite, and a result in the subnormal
+    # range has lost digits. Only then are the scores of each cell rescaled exactly by a power of
+    # two to at most 1 and combined again; elsewhere that would give the very same numbers.
+    size = np.abs(combined)
+    sound = (size < np.inf) & ((size >= _SMALLEST_SAFE) | (size == 0))
+    damaged = ~sound & (counts > 0)
+    if damaged.any():
+        exponents = power_of_two_exponents(np.fmax.reduce(np.abs(x), axis=0))
+        rescaled = _combine(np.ldexp(x, -exponents[None]), missing, counts, method, trim)
+        combined = np.where(damaged, np.ldexp(rescaled, exponents), combined)
     enough = counts >= min_scores
     combined = np.where(enough, combined, np.nan)
     rankable = enough.all(axis=1)
@@ -134,6 +158,12 @@ def _distance(values: FloatArray, marginals: FloatArray, level: str) -> FloatArr
     if level == "nominal":
         different: FloatArray = (c != k).astype(np.float64)
         return different
+    if level in ("interval", "ratio"):
+        # Both metrics are unchanged, up to a common factor, by rescaling all values with one
+        # power of two; rescaled to at most 1, (c − k)² and c + k cannot overflow.
+        scaled = np.ldexp(values, -power_of_two_exponents(np.abs(values).max()))
+        c = scaled[:, None]
+        k = scaled[None, :]
     if level == "interval":
         return np.square(c - k)
     if level == "ratio":

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import numpy.typing as npt
 
@@ -64,7 +62,7 @@ _LOG_SCALE_END = float(np.log(9.0))
 
 def random_index(n: int, table: str) -> float:
     """Return the random index RI of order ``n`` from ``table`` (0 for n ≤ 2)."""
-    if table not in RANDOM_INDICES:
+    if not isinstance(table, str) or table not in RANDOM_INDICES:
         raise InvalidParameter(
             f"Unknown random index table {table!r}.",
             hint=f"Use one of {', '.join(sorted(RANDOM_INDICES))}.",
@@ -301,28 +299,37 @@ def ahp(matrix: npt.ArrayLike, *, ri_table: str = "saaty") -> AhpResult:
     )
 
 
-def aggregate_judgments(matrices: Sequence[npt.ArrayLike] | npt.ArrayLike) -> FloatArray:
+def aggregate_judgments(matrices: npt.ArrayLike) -> FloatArray:
     """Combine several members' comparison matrices by the element-wise geometric mean (AIJ).
 
-    The aggregation of individual judgments keeps reciprocity (Aczél & Saaty 1983). A judgment
+    The aggregation of individual judgments keeps reciprocity (Aczél & Saaty 1983): each judgment
+    above the diagonal is the geometric mean of the members' judgments, and the one below is its
+    reciprocal, also where members typed rounded reciprocals such as 0.13 for 1/8. A judgment
     missing (NaN) for some members is the geometric mean of the members who gave it; it stays
     NaN only if nobody gave it. Raise ``InvalidMatrix`` if any matrix is invalid or the sizes
     differ.
     """
-    stack = as_float_array(np.asarray(matrices, dtype=np.float64), "comparison matrices")
+    stack = as_float_array(matrices, "comparison matrices")
     if stack.ndim != 3 or stack.shape[0] == 0:
         raise InvalidMatrix(
             "Give a list of square comparison matrices of the same size, one per member.",
             hint="Every member compares the same items in the same order.",
         )
+    checked = []
     for index, member in enumerate(stack):
         try:
-            _comparison_matrix(member)
+            checked.append(_comparison_matrix(member))
         except InvalidMatrix as exc:
             raise InvalidMatrix(f"Matrix {index}: {exc.message}", hint=exc.hint) from exc
-    given = ~np.isnan(stack)
+    logs = np.log(np.stack(checked))
+    given = ~np.isnan(logs)
     count = given.sum(0)
-    log_sum = np.where(given, np.log(np.where(given, stack, 1.0)), 0.0).sum(0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        result: FloatArray = np.exp(log_sum / count)
+        upper = np.exp(np.where(given, logs, 0.0).sum(0) / count)
+    # The upper triangle is authoritative, as in each member's matrix; mirroring it makes the
+    # result reciprocal to the last digit.
+    n = stack.shape[1]
+    below = np.tril(np.ones((n, n), dtype=bool), -1)
+    result: FloatArray = np.where(below, 1.0 / upper.T, upper)
+    np.fill_diagonal(result, 1.0)
     return result

@@ -8,62 +8,47 @@ import numpy as np
 import numpy.typing as npt
 
 from scoring._errors import InsufficientData, InvalidMatrix, InvalidParameter
-from scoring._types import FloatArray, IntArray, Ranking, Scale, freeze
+from scoring._ties import competition_ranks
+from scoring._types import FloatArray, Ranking, Scale, freeze
 from scoring._validate import (
+    Directions,
     as_float_array,
     benefit_vector,
     check_finite,
     decision_matrix,
+    power_of_two_exponents,
+    real_number,
     scale_bounds,
     utilities,
     weights_vector,
 )
 
-# Scores that differ only by floating-point rounding are a tie: anyone recomputing the ranking
-# with a spreadsheet must get the same ranks.
-_TIE_DECIMALS = 12
-
-
-def competition_ranks(scores: FloatArray) -> tuple[IntArray, IntArray]:
-    """Return (ranks, order) for scores where higher is better; ties share the best rank.
-
-    ``order`` lists the indices from best to worst, ties in input order ("1, 2, 2, 4" ranking).
-    """
-    rounded = np.round(scores, _TIE_DECIMALS)
-    order = np.argsort(-rounded, kind="stable")
-    ordered = rounded[order]
-    starts = np.ones(ordered.shape[0], dtype=bool)
-    starts[1:] = ordered[1:] != ordered[:-1]
-    positions = np.arange(ordered.shape[0])
-    first = np.maximum.accumulate(np.where(starts, positions, 0))
-    ranks = np.empty_like(order)
-    ranks[order] = first + 1
-    return ranks.astype(np.int64), order.astype(np.int64)
-
 
 def weighted_sum(
     matrix: npt.ArrayLike,
     weights: npt.ArrayLike,
-    benefit: bool | npt.ArrayLike,
+    benefit: Directions,
     *,
     scales: Scale | Sequence[Scale],
 ) -> Ranking:
     """Rank ideas by the weighted sum of their scores on anchored scales (the default method).
 
     Each score x is mapped to u = (x − low) / (high − low) on its criterion's scale, reversed to
-    1 − u for cost criteria (``benefit`` False), multiplied by the criterion's weight and summed:
-    score_i = Σ_j w_j · u_ij with the weights rescaled to sum to 1. The result holds each
-    contribution w_j · u_ij so the portal can show why an idea ranks where it does.
+    1 − u for cost criteria (``benefit`` False or ``"cost"``), multiplied by the criterion's
+    weight and summed: score_i = Σ_j w_j · u_ij with the weights rescaled to sum to 1. The
+    result holds each contribution w_j · u_ij so the portal can show why an idea ranks where it
+    does. Scores within ``TIE_TOLERANCE`` (10⁻⁹ of the 0…1 score scale) of each other share a
+    rank.
 
     Raise ``InvalidMatrix`` if a score is missing or outside its scale and ``InvalidWeights`` /
     ``InvalidParameter`` for bad weights, directions or scales.
     """
-    x = decision_matrix(matrix)
+    x = decision_matrix(matrix, allow_nan=True)
     n = x.shape[1]
     w = weights_vector(weights, n)
     b = benefit_vector(benefit, n)
-    low, span = scale_bounds(scales, n)
-    u = utilities(x, b, low, span)
+    low, high = scale_bounds(scales, n)
+    u = utilities(x, b, low, high)
     contributions = u * w
     scores = contributions.sum(axis=1)
     ranks, order = competition_ranks(scores)
@@ -80,7 +65,7 @@ def weighted_sum(
 def topsis(
     matrix: npt.ArrayLike,
     weights: npt.ArrayLike,
-    benefit: bool | npt.ArrayLike,
+    benefit: Directions,
     *,
     normalization: str = "vector",
 ) -> FloatArray:
@@ -100,39 +85,46 @@ def topsis(
     n = x.shape[1]
     w = weights_vector(weights, n)
     b = benefit_vector(benefit, n)
-    if normalization == "vector":
-        norms = np.sqrt(np.einsum("ij,ij->j", x, x))
-        # A missing or infinite value makes its column norm non-finite, so the check costs
-        # nothing on valid data.
-        if not np.isfinite(norms).all():
-            check_finite(x)
-        factors = np.divide(w, norms, out=np.zeros(n), where=norms > 0)
-        v = x * factors
-        column_max = v.max(axis=0)
-        column_min = v.min(axis=0)
-        if (column_min < 0).any():
-            raise InvalidMatrix(
-                "Vector normalisation needs scores of at least 0.",
-                hint="Use normalization='minmax' for criteria that can be negative.",
-            )
-    elif normalization == "minmax":
-        low = x.min(axis=0)
-        span = x.max(axis=0) - low
-        if not np.isfinite(span).all():
-            check_finite(x)
-        factors = np.divide(w, span, out=np.zeros(n), where=span > 0)
-        v = (x - low) * factors
-        column_max = v.max(axis=0)
-        column_min = v.min(axis=0)
-    else:
+    if normalization not in ("vector", "minmax"):
         raise InvalidParameter(
             f"Unknown normalisation {normalization!r}.",
             hint="Use 'vector' or 'minmax'.",
         )
+    column_max = x.max(axis=0)
+    column_min = x.min(axis=0)
+    # A missing or infinite value makes its column's extreme non-finite, so the check costs
+    # nothing on valid data.
+    if not (np.isfinite(column_max).all() and np.isfinite(column_min).all()):
+        check_finite(x)
+    if normalization == "vector" and (column_min < 0).any():
+        raise InvalidMatrix(
+            "Vector normalisation needs scores of at least 0.",
+            hint="Use normalization='minmax' for criteria that can be negative.",
+        )
+    # Each column is first rescaled exactly by a power of two to at most 1 in size, so neither
+    # its norm nor its range can overflow (1e154² or 1e308 − (−1e308)) or underflow (1e-162²).
+    exponents = power_of_two_exponents(np.maximum(np.abs(column_max), np.abs(column_min)))
+    v = np.ldexp(x, -exponents)
+    column_max = np.ldexp(column_max, -exponents)
+    column_min = np.ldexp(column_min, -exponents)
+    if normalization == "vector":
+        divisors = np.sqrt(np.einsum("ij,ij->j", v, v))
+    else:
+        v -= column_min
+        column_max = column_max - column_min
+        column_min = np.zeros(n)
+        divisors = column_max
+    factors = np.divide(w, divisors, out=np.zeros(n), where=divisors > 0)
+    v *= factors
+    # Scaling by factors ≥ 0 keeps each column's extremes where they were.
+    column_max = column_max * factors
+    column_min = column_min * factors
     ideal = np.where(b, column_max, column_min)
     anti_ideal = np.where(b, column_min, column_max)
-    d_plus = np.sqrt(np.square(v - ideal).sum(axis=1))
-    d_minus = np.sqrt(np.square(v - anti_ideal).sum(axis=1))
+    to_ideal = v - ideal
+    to_anti_ideal = v - anti_ideal
+    d_plus = np.sqrt(np.einsum("ij,ij->i", to_ideal, to_ideal))
+    d_minus = np.sqrt(np.einsum("ij,ij->i", to_anti_ideal, to_anti_ideal))
     total = d_plus + d_minus
     if not total.all():
         raise InsufficientData(
@@ -158,20 +150,24 @@ _NEEDS = {
 }
 
 
-def _threshold_vector(
-    values: float | Sequence[float | None] | None, n: int, name: str
-) -> FloatArray:
+def _threshold_vector(values: object, n: int, name: str) -> FloatArray:
+    """Return one threshold per criterion (NaN where none is given) from a number or a list."""
+    hint = "Give one number for all criteria, or a list with one per criterion (None where unused)."
     if values is None:
         return np.full(n, np.nan)
-    if isinstance(values, int | float):
-        return np.full(n, float(values))
+    if isinstance(values, np.ndarray):
+        values = values.tolist()
+    if isinstance(values, str) or not isinstance(values, Sequence):
+        return np.full(n, real_number(values, f"The threshold {name}", hint=hint))
     items = list(values)
     if len(items) != n:
         raise InvalidParameter(
             f"Give one threshold {name} per criterion ({n}), got {len(items)}.",
             hint="Use None for criteria whose preference function does not need it.",
         )
-    return np.array([np.nan if v is None else float(v) for v in items])
+    return np.array(
+        [np.nan if v is None else real_number(v, f"The threshold {name}", hint=hint) for v in items]
+    )
 
 
 def _preference_function(
@@ -188,13 +184,14 @@ def _preference_function(
         return lambda d: np.where(d > p, 1.0, np.where(d > q, 0.5, 0.0))
     if kind == "linear":
         return lambda d: np.clip((d - q) / (p - q), 0.0, 1.0)
-    return lambda d: np.where(d > 0, -np.expm1(-(d * d) / (2.0 * s * s)), 0.0)
+    # (d / s)² rather than d² / s²: the squares alone overflow for d and s around 1e155.
+    return lambda d: np.where(d > 0, -np.expm1(-0.5 * np.square(d / s)), 0.0)
 
 
 def promethee_ii(
     matrix: npt.ArrayLike,
     weights: npt.ArrayLike,
-    benefit: bool | npt.ArrayLike,
+    benefit: Directions,
     *,
     preference: str | Sequence[str] = "usual",
     q: float | Sequence[float | None] | None = None,
@@ -223,18 +220,23 @@ def promethee_ii(
             "PROMETHEE compares ideas in pairs and needs at least two.",
             hint="Add ideas to the round before ranking.",
         )
-    kinds = [preference] * n if isinstance(preference, str) else list(preference)
-    if len(kinds) != n or any(k not in _PREFERENCES for k in kinds):
+    kinds: list[object] = []
+    if isinstance(preference, str):
+        kinds = [preference] * n
+    elif isinstance(preference, Sequence):
+        kinds = list(preference)
+    if len(kinds) != n or not all(isinstance(k, str) and k in _PREFERENCES for k in kinds):
         raise InvalidParameter(
             f"Give one preference function for all criteria or one per criterion ({n}).",
             hint=f"Choose from {', '.join(_PREFERENCES)}.",
         )
+    chosen = [str(k) for k in kinds]
     thresholds = {
         "q": _threshold_vector(q, n, "q"),
         "p": _threshold_vector(p, n, "p"),
         "s": _threshold_vector(s, n, "s"),
     }
-    for j, kind in enumerate(kinds):
+    for j, kind in enumerate(chosen):
         for name in _NEEDS[kind]:
             value = thresholds[name][j]
             if not np.isfinite(value) or value < 0 or (name != "q" and value == 0):
@@ -252,7 +254,7 @@ def promethee_ii(
     oriented = np.where(b, x, -x)
     net = np.zeros(m)
     block = max(1, _BLOCK_ELEMENTS // m)
-    for j, kind in enumerate(kinds):
+    for j, kind in enumerate(chosen):
         if w[j] == 0:
             continue
         prefer = _preference_function(
@@ -260,8 +262,12 @@ def promethee_ii(
         )
         column = oriented[:, j]
         for start in range(0, m, block):
-            d = column[start : start + block, None] - column[None, :]
-            # P(d) − P(−d) is odd in d, so one evaluation on |d| covers both directions.
-            net[start : start + block] += w[j] * (np.sign(d) * prefer(np.abs(d))).sum(axis=1)
+            # A difference beyond the float range (1e308 − (−1e308)) becomes infinite, which
+            # every preference function maps to full preference, as it should.
+            with np.errstate(over="ignore"):
+                d = column[start : start + block, None] - column[None, :]
+                # P(d) − P(−d) is odd in d, so one evaluation on |d| covers both directions.
+                preferences = np.sign(d) * prefer(np.abs(d))
+            net[start : start + block] += w[j] * preferences.sum(axis=1)
     flows: FloatArray = net / (m - 1)
     return flows

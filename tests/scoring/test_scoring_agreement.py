@@ -184,3 +184,93 @@ def test_aggregate_assessments_rejects_bad_input() -> None:
         aggregate_assessments(assessments(), min_scores=0)
     with pytest.raises(InvalidParameter, match="trim"):
         aggregate_assessments(assessments(), method="trimmed-mean", trim=0.5)
+
+
+def test_trimmed_mean_ignores_the_size_of_the_cut_extremes() -> None:
+    scores = np.array([-1e17, 1.0, 2.0, 3.0, 1e17])[:, None, None]
+    assert aggregate_assessments(scores, method="trimmed-mean", trim=0.2).scores[0, 0] == 2.0
+
+
+@pytest.mark.parametrize("method", ["mean", "median", "trimmed-mean"])
+def test_aggregation_at_the_ends_of_the_float_range(method: str) -> None:
+    large = aggregate_assessments(np.full((3, 1, 1), 1.5e308), method=method)
+    assert large.scores[0, 0] == 1.5e308
+    tiny = aggregate_assessments(np.array([5e-324, 1e-323, 5e-324])[:, None, None], method=method)
+    # The mean, 4/3 of the smallest float 5e-324, rounds to it; a naive sum loses nothing
+    # here, but the rescaled computation must give the same.
+    assert tiny.scores[0, 0] == 5e-324
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    hnp.arrays(
+        np.float64,
+        st.tuples(st.integers(1, 6), st.integers(1, 3), st.integers(1, 2)),
+        elements=st.one_of(st.floats(-4, 4), st.just(nan)),
+    ),
+    st.integers(-1060, 1020),
+    st.sampled_from(["mean", "median", "trimmed-mean"]),
+)
+def test_aggregation_is_unchanged_by_powers_of_two(
+    scores: np.ndarray, exponent: int, method: str
+) -> None:
+    scaled = np.ldexp(scores, exponent)
+    result = aggregate_assessments(scaled, method=method).scores
+    reference = np.ldexp(aggregate_assessments(scores, method=method).scores, exponent)
+    assert not np.isinf(result).any()
+    np.testing.assert_allclose(result, reference, rtol=1e-12, atol=np.ldexp(4.0, exponent - 50))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"trim": "0.2"}, "trim must be a number"),
+        ({"min_scores": 2.0}, "min_scores must be a whole number"),
+        ({"min_scores": True}, "min_scores must be a whole number"),
+    ],
+)
+def test_aggregation_parameters_must_be_numbers(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(InvalidParameter, match=message) as error:
+        aggregate_assessments(assessments(), method="trimmed-mean", **kwargs)  # type: ignore[arg-type]
+    assert error.value.hint
+
+
+def test_numpy_whole_numbers_are_whole_numbers() -> None:
+    result = aggregate_assessments(assessments(), min_scores=np.int64(2), trim=np.float32(0.25))
+    assert result.min_scores == 2
+    assert isinstance(result.min_scores, int)
+
+
+def test_alpha_at_the_ends_of_the_float_range() -> None:
+    for level in ("interval", "ratio"):
+        expected = krippendorff_alpha(RELIABILITY_DATA, level=level)
+        for factor in (1e300, 1e-300):
+            data = np.array(RELIABILITY_DATA) * factor
+            assert krippendorff_alpha(data, level=level) == pytest.approx(expected, rel=1e-12)
+
+
+def check_alpha_against_krippendorff_package(seed: int) -> None:
+    import krippendorff
+
+    rng = np.random.default_rng(seed)
+    coders, units = int(rng.integers(2, 7)), int(rng.integers(2, 25))
+    data = rng.integers(0, int(rng.integers(2, 7)), (coders, units)).astype(float)
+    data[rng.random(data.shape) < rng.uniform(0, 0.4)] = nan
+    for level in ("nominal", "ordinal", "interval", "ratio"):
+        try:
+            ours = krippendorff_alpha(data, level=level)
+        except InsufficientData:
+            continue
+        theirs = krippendorff.alpha(reliability_data=data, level_of_measurement=level)
+        assert ours == pytest.approx(theirs, abs=1e-12), level
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_alpha_matches_the_krippendorff_package(seed: int) -> None:
+    check_alpha_against_krippendorff_package(seed)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(20, 2000))
+def test_alpha_matches_the_krippendorff_package_on_many_rounds(seed: int) -> None:
+    check_alpha_against_krippendorff_package(seed)

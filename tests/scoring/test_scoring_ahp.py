@@ -275,3 +275,34 @@ def test_suggested_judgment_stays_on_saatys_scale() -> None:
         fixed[judgment.row, judgment.column] = judgment.suggested
         fixed[judgment.column, judgment.row] = 1 / judgment.suggested
         assert ahp(fixed).cr == pytest.approx(judgment.cr_after, abs=1e-6)
+
+
+def test_aggregate_judgments_returns_a_reciprocal_matrix() -> None:
+    """Members who type 0.13 for 1/8 (accepted within 5 %) still give a reciprocal result:
+    the upper triangle is aggregated and mirrored."""
+    first = [[1, 8, 3], [0.13, 1, 0.5], [1 / 3, 2, 1]]
+    second = [[1, 7, 2], [0.14, 1, 0.5], [0.52, 2, 1]]
+    group = aggregate_judgments([first, second])
+    np.testing.assert_allclose(group * group.T, 1.0, rtol=1e-15)
+    assert group[0, 1] == pytest.approx(np.sqrt(56))
+    assert group[0, 2] == pytest.approx(np.sqrt(6))
+
+
+@pytest.mark.parametrize(
+    "matrices",
+    [
+        [[[1, 2], [0.5]]],
+        [[["1", "2"], ["x", "1"]]],
+        "matrices",
+        [[[1, 2], [0.5, 1]], [[1, 2, 3], [0.5, 1, 1], [1 / 3, 1, 1]]],
+    ],
+)
+def test_aggregate_judgments_refuses_ragged_input_and_text(matrices: object) -> None:
+    with pytest.raises(InvalidMatrix) as error:
+        aggregate_judgments(matrices)  # type: ignore[arg-type]
+    assert error.value.hint
+
+
+def test_unknown_table_of_another_type() -> None:
+    with pytest.raises(InvalidParameter, match="random index table"):
+        ahp(HOUSE, ri_table=["saaty"])  # type: ignore[arg-type]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
@@ -10,6 +12,7 @@ from hypothesis.extra import numpy as hnp
 from pymcdm import methods as reference
 
 from scoring import (
+    TIE_TOLERANCE,
     InsufficientData,
     InvalidMatrix,
     InvalidParameter,
@@ -77,7 +80,7 @@ def test_weighted_sum_results_are_read_only() -> None:
         ({"weights": [1]}, InvalidWeights, "2 criteria but 1 weights"),
         ({"weights": [0, 0]}, InvalidWeights, "above 0"),
         ({"weights": [-1, 2]}, InvalidWeights, "at least 0"),
-        ({"benefit": [1, -1]}, InvalidParameter, "-1"),
+        ({"benefit": [True, -1]}, InvalidParameter, "direction -1 of criterion 1"),
         ({"scales": [Scale(0, 4)]}, InvalidParameter, "one Scale"),
     ],
 )
@@ -317,3 +320,200 @@ def test_promethee_ii_explains_invalid_parameters(kwargs: dict[str, object], mes
 def test_promethee_ii_needs_two_ideas() -> None:
     with pytest.raises(InsufficientData, match="at least two"):
         promethee_ii([[1, 2]], [1, 1], True)
+
+
+# --- the tie rule -------------------------------------------------------------------------
+
+
+def test_a_gap_of_rounding_noise_is_a_tie_everywhere() -> None:
+    """Rounding 0.5000000000015 and 0.5000000000014999 to 12 places split them; by the tie
+    rule they share the rank, like the same gap anywhere else on the scale."""
+    ranking = weighted_sum([[0.5000000000015], [0.5000000000014999]], [1], True, scales=Scale(0, 1))
+    assert ranking.ranks.tolist() == [1, 1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.floats(0.0, 0.99),
+    st.sampled_from([0.0, 1e-16, 3e-13, 4e-10, 9e-10, 2e-9, 1e-6, 0.01]),
+    st.booleans(),
+)
+def test_ties_depend_on_the_gap_only(base: float, gap: float, reverse: bool) -> None:
+    high = base + gap
+    matrix = [[base], [high]] if reverse else [[high], [base]]
+    ranks = weighted_sum(matrix, [1], True, scales=Scale(0, 1)).ranks.tolist()
+    actual_gap = high - base
+    assert ranks == ([1, 1] if actual_gap <= TIE_TOLERANCE else [2, 1] if reverse else [1, 2])
+
+
+def test_a_chain_of_small_gaps_lists_the_group_by_index() -> None:
+    ranking = weighted_sum([[0.5], [0.5 + 6e-10], [0.5 + 1.2e-9]], [1], True, scales=Scale(0, 1))
+    assert ranking.ranks.tolist() == [1, 1, 1]
+    assert ranking.order.tolist() == [0, 1, 2]
+
+
+# --- directions and parameters are taken literally ----------------------------------------
+
+
+def test_directions_are_words_or_truth_values() -> None:
+    matrix = [[4, 1], [1, 4]]
+    as_words = weighted_sum(matrix, [1, 1], ["benefit", "cost"], scales=Scale(0, 4))
+    as_flags = weighted_sum(matrix, [1, 1], [True, False], scales=Scale(0, 4))
+    np.testing.assert_array_equal(as_words.scores, as_flags.scores)
+    assert weighted_sum(matrix, [1, 1], "cost", scales=Scale(0, 4)).scores.tolist() == [
+        0.375,
+        0.375,
+    ]
+    np.testing.assert_array_equal(
+        topsis(AIRCRAFT, AIRCRAFT_WEIGHTS, np.array(AIRCRAFT_BENEFIT)),
+        topsis(
+            AIRCRAFT, AIRCRAFT_WEIGHTS, ["cost" if not b else "benefit" for b in AIRCRAFT_BENEFIT]
+        ),
+    )
+
+
+@pytest.mark.parametrize("benefit", ["cost ", -1, 0.5, np.nan, 1, None, [True, "yes"], {"a": 1}])
+def test_anything_else_is_not_a_direction(benefit: object) -> None:
+    for method in (topsis, promethee_ii):
+        with pytest.raises(InvalidParameter, match="direction") as error:
+            method([[1, 2], [2, 1]], [1, 1], benefit)  # type: ignore[arg-type]
+        assert "benefit" in error.value.hint
+
+
+@pytest.mark.parametrize("p", [2, 2.0, np.int64(2), np.float32(2), np.array(2.0), [2, 2.0]])
+def test_promethee_thresholds_of_any_number_type(p: object) -> None:
+    flows = promethee_ii([[1, 4], [3, 1], [2, 2]], [1, 1], True, preference="v-shape", p=p)  # type: ignore[arg-type]
+    expected = promethee_ii([[1, 4], [3, 1], [2, 2]], [1, 1], True, preference="v-shape", p=2.0)
+    np.testing.assert_array_equal(flows, expected)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"preference": "v-shape", "p": "2"}, "threshold p must be a number"),
+        ({"preference": "v-shape", "p": True}, "threshold p must be a number"),
+        ({"preference": "v-shape", "p": [2, "x"]}, "threshold p must be a number"),
+        ({"preference": 3}, "one preference function"),
+        ({"preference": [["usual"], "usual"]}, "one preference function"),
+    ],
+)
+def test_promethee_refuses_parameters_of_the_wrong_kind(
+    kwargs: dict[str, object], message: str
+) -> None:
+    with pytest.raises(InvalidParameter, match=message) as error:
+        promethee_ii([[1, 2], [2, 1]], [1, 1], True, **kwargs)  # type: ignore[arg-type]
+    assert error.value.hint
+
+
+# --- magnitudes ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("factor", [1e154, 1e-162, 1e300, 1e-300, 2.0**1000])
+def test_topsis_keeps_every_column_at_any_magnitude(factor: float) -> None:
+    matrix = AIRCRAFT.copy()
+    matrix[:, 1] *= factor
+    for normalization in ("vector", "minmax"):
+        expected = topsis(AIRCRAFT, AIRCRAFT_WEIGHTS, AIRCRAFT_BENEFIT, normalization=normalization)
+        closeness = topsis(matrix, AIRCRAFT_WEIGHTS, AIRCRAFT_BENEFIT, normalization=normalization)
+        np.testing.assert_allclose(closeness, expected, rtol=1e-12)
+
+
+def test_minmax_topsis_on_the_whole_float_range() -> None:
+    closeness = topsis([[-1e308, 1], [1e308, 2], [0, 3]], [1, 1], True, normalization="minmax")
+    assert np.isfinite(closeness).all()
+    np.testing.assert_allclose(closeness, topsis([[-1, 1], [1, 2], [0, 3]], [1, 1], True,
+                                                 normalization="minmax"))  # fmt: skip
+
+
+def test_huge_weights_still_rank() -> None:
+    ranking = weighted_sum([[4, 0], [0, 4]], [1e308, 3e307], True, scales=Scale(0, 4))
+    np.testing.assert_allclose(ranking.weights, [1 / 1.3, 0.3 / 1.3])
+    assert ranking.ranks.tolist() == [1, 2]
+
+
+def test_scales_at_the_ends_of_the_float_range() -> None:
+    ranking = weighted_sum([[1e308], [-1e308], [0]], [1], True, scales=Scale(-1.5e308, 1.5e308))
+    np.testing.assert_allclose(ranking.scores, [5 / 6, 1 / 6, 0.5])
+    tiny = weighted_sum([[3e-320], [1e-320]], [1], True, scales=Scale(0, 4e-320))
+    np.testing.assert_allclose(tiny.scores, [0.75, 0.25])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    hnp.arrays(np.float64, st.tuples(st.integers(2, 8), st.integers(1, 4)),
+               elements=st.floats(1.0, 100.0)),
+    st.integers(-1000, 960),
+    st.sampled_from(["vector", "minmax"]),
+)  # fmt: skip
+def test_topsis_is_unchanged_by_powers_of_two(
+    matrix: np.ndarray, exponent: int, normalization: str
+) -> None:
+    assume((matrix != matrix[0]).any())
+    weights = np.linspace(1, 2, matrix.shape[1])
+    scaled = np.ldexp(matrix, exponent)
+    assume(np.isfinite(scaled).all() and (scaled > 0).all())
+    closeness = topsis(scaled, weights, True, normalization=normalization)
+    assert np.isfinite(closeness).all()
+    np.testing.assert_allclose(
+        closeness, topsis(matrix, weights, True, normalization=normalization), atol=1e-12
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(scores_matrices, st.integers(-1070, 1020))
+def test_weighted_sum_is_unchanged_by_the_size_of_the_weights(
+    matrix: np.ndarray, exponent: int
+) -> None:
+    weights = np.ldexp(np.linspace(1, 2, matrix.shape[1]), exponent)
+    assume((weights > 0).all() and np.isfinite(weights).all())
+    ranking = weighted_sum(matrix, weights, True, scales=Scale(0, 4))
+    reference = weighted_sum(matrix, np.linspace(1, 2, matrix.shape[1]), True, scales=Scale(0, 4))
+    np.testing.assert_allclose(ranking.scores, reference.scores, atol=1e-15)
+    assert ranking.ranks.tolist() == reference.ranks.tolist()
+
+
+def check_topsis_against_pymcdm(seed: int) -> None:
+    from pymcdm import normalizations
+
+    rng = np.random.default_rng(seed)
+    m, n = int(rng.integers(2, 30)), int(rng.integers(1, 8))
+    matrix = rng.uniform(0.5, 100.0, (m, n)) * 10.0 ** rng.integers(-5, 6, n)
+    weights = rng.dirichlet(np.ones(n))
+    benefit = rng.random(n) < 0.6
+    for normalization in ("vector", "minmax"):
+        body = reference.TOPSIS(getattr(normalizations, f"{normalization}_normalization"))
+        with warnings.catch_warnings():
+            # pymcdm warns about a dominant idea, which is an ordinary round for TOPSIS.
+            warnings.simplefilter("ignore", UserWarning)
+            expected = body(matrix, weights, np.where(benefit, 1, -1))
+        ours = topsis(matrix, weights, benefit, normalization=normalization)
+        np.testing.assert_allclose(ours, expected, rtol=1e-10, atol=1e-13)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_topsis_matches_pymcdm_on_random_rounds(seed: int) -> None:
+    check_topsis_against_pymcdm(seed)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(10, 1000))
+def test_topsis_matches_pymcdm_on_many_rounds(seed: int) -> None:
+    check_topsis_against_pymcdm(seed)
+
+
+@pytest.mark.parametrize(
+    ("preference", "thresholds"),
+    [
+        ("usual", {}),
+        ("v-shape", {"p": 1e308}),
+        ("linear", {"q": 1e307, "p": 1e308}),
+        ("gaussian", {"s": 1e300}),
+    ],
+)
+def test_promethee_at_the_ends_of_the_float_range(
+    preference: str, thresholds: dict[str, float]
+) -> None:
+    matrix = [[1e308, -1e308], [-1e308, 1e308], [0.0, 0.0]]
+    flows = promethee_ii(matrix, [1, 1], True, preference=preference, **thresholds)  # type: ignore[arg-type]
+    assert np.isfinite(flows).all()
+    assert flows.sum() == pytest.approx(0.0, abs=1e-12)

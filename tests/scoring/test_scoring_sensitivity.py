@@ -9,18 +9,29 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring import InvalidParameter, Scale, rank_acceptability, weight_stability, weighted_sum
+from scoring import (
+    TIE_TOLERANCE,
+    InvalidParameter,
+    Scale,
+    rank_acceptability,
+    weight_stability,
+    weighted_sum,
+)
 
 MATRIX = np.array([[4, 1, 2], [2, 4, 2], [3, 3, 0], [1, 2, 4], [0, 0, 1]], dtype=float)
 WEIGHTS = np.array([0.5, 0.3, 0.2])
 
 
 def moved(weights: np.ndarray, criterion: int, value: float) -> np.ndarray:
-    """Set one weight and rescale the others proportionally, as the engine does."""
+    """Set one weight and rescale the others proportionally, as the engine does (equally when
+    the others are all 0)."""
+    weights = weights / weights.sum()
     others = np.delete(np.arange(weights.size), criterion)
+    rest = weights[others].sum()
     result = np.empty_like(weights)
     result[criterion] = value
-    result[others] = weights[others] / weights[others].sum() * (1 - value)
+    shares = weights[others] / rest if rest > 0 else np.full(others.size, 1 / others.size)
+    result[others] = shares * (1 - value)
     return result
 
 
@@ -164,3 +175,132 @@ def test_rank_acceptability_validation(kwargs: dict[str, float], message: str) -
             samples=int(arguments["samples"]),
             seed=1,
         )
+
+
+# --- ties and exact limits ----------------------------------------------------------------
+
+
+def test_tied_ideas_set_no_spurious_limit() -> None:
+    """Ideas 1 and 3 tie at 0.4 whatever the weight of criterion 0; the exact lower limit is
+    1/3, where idea 3 and idea 0 tie (rounding noise of 1e-16 used to give 0.6)."""
+    stability = weight_stability(
+        [[1, 3, 0], [2, 1, 1], [0, 0, 4], [2, 2, 0]], [3, 1, 1], True, scales=Scale(0, 4)
+    )
+    assert stability.intervals[0].lower == pytest.approx(1 / 3, abs=1e-15)
+    assert stability.intervals[0].upper == 1.0
+
+
+def test_a_tied_dominating_idea_cannot_be_overtaken() -> None:
+    stability = weight_stability([[2, 2], [2, 1]], [1, 0], True, scales=Scale(0, 4))
+    assert stability.swaps[0] == (stability.swaps[0].__class__(0, 1, None, None, None))
+
+
+def test_only_the_criterion_that_lets_the_tied_idea_overtake_is_named() -> None:
+    stability = weight_stability([[2, 2, 1], [2, 1, 2]], [1, 0, 0], True, scales=Scale(0, 4))
+    swap = stability.swaps[0]
+    assert (swap.criterion, swap.weight, swap.change) == (2, 0.0, 0.0)
+    assert np.isnan(stability.swap_weights[0, :2]).all()
+
+
+def order_holds(matrix: np.ndarray, weights: np.ndarray, pairs: list[tuple[int, int]]) -> bool:
+    scores = weighted_sum(matrix, weights, True, scales=Scale(0, 4)).scores
+    return all(scores[a] - scores[b] >= -TIE_TOLERANCE for a, b in pairs)
+
+
+def check_by_scanning_the_weight(seed: int) -> None:
+    """Scan each weight from 0 to 1 and compare with the exact intervals and swap points."""
+    rng = np.random.default_rng(seed)
+    m, n = int(rng.integers(2, 9)), int(rng.integers(2, 5))
+    matrix = rng.integers(0, 5, (m, n)).astype(float)
+    if rng.random() < 0.3:
+        # Duplicated ideas: ties that hold whatever the weights.
+        matrix[-1] = matrix[0]
+    weights = rng.dirichlet(np.ones(n)) * (rng.random(n) < 0.85)
+    if weights.sum() == 0:
+        weights[0] = 1.0
+    weights = weights / weights.sum()
+    top = int(rng.integers(1, m + 1))
+    stability = weight_stability(matrix, weights, True, scales=Scale(0, 4), top=top)
+    order = weighted_sum(matrix, weights, True, scales=Scale(0, 4)).order.tolist()
+    leaders = order[: stability.top]
+    protected = list(itertools.pairwise(leaders)) + [
+        (leaders[-1], i) for i in order[len(leaders) :]
+    ]
+    grid = np.linspace(0.0, 1.0, 201)
+    for interval in stability.intervals:
+        k = interval.criterion
+        assert interval.lower <= interval.current <= interval.upper
+        for t in grid:
+            holds = order_holds(matrix, moved(weights, k, t), protected)
+            if interval.lower <= t <= interval.upper:
+                assert holds, (k, t, interval)
+            elif min(abs(t - interval.lower), abs(t - interval.upper)) > 1e-3:
+                assert not holds, (k, t, interval)
+    for index, swap in enumerate(stability.swaps):
+        for k in range(n):
+            tie = stability.swap_weights[index, k]
+            overtaken = [
+                not order_holds(matrix, moved(weights, k, t), [(swap.above, swap.below)])
+                for t in grid
+            ]
+            if np.isnan(tie):
+                assert not any(overtaken), (index, k)
+                continue
+            between = (grid - tie) * (grid - weights[k]) <= 0
+            beyond = ((grid - tie) * (tie - weights[k]) > 0) & (np.abs(grid - tie) > 1e-3)
+            assert not any(np.array(overtaken)[between])
+            assert np.array(overtaken)[beyond].any() or not beyond.any()
+            assert np.array(overtaken)[[0, -1]].any()
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_intervals_and_swaps_match_a_scan_of_the_weight(seed: int) -> None:
+    check_by_scanning_the_weight(seed)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(15, 400))
+def test_intervals_and_swaps_match_a_scan_of_the_weight_many_rounds(seed: int) -> None:
+    check_by_scanning_the_weight(seed)
+
+
+def test_rank_acceptability_applies_the_tie_rule() -> None:
+    """Two ideas whose scores differ by less than the tolerance share their rank in every
+    draw, like in the weighted sum."""
+    matrix = np.array([[0.5, 0.5], [0.5 + 1e-11, 0.5], [0.2, 0.9]])
+    table = rank_acceptability(
+        matrix, [1, 1], True, scales=Scale(0, 1), spread=0.3, samples=500, seed=4
+    )
+    np.testing.assert_array_equal(table[0], table[1])
+    # Either both come first, and idea 2 third, or idea 2 first and both second.
+    assert table[0, 2] == table[2, 1] == 0.0
+    assert 0 < table[2, 0] < 1
+    assert table[0, 0] + table[0, 1] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"seed": None}, "seed must be a whole number"),
+        ({"seed": -1}, "seed must be a whole number"),
+        ({"spread": "0.1"}, "spread must be a number"),
+        ({"samples": 10.0}, "samples must be a whole number"),
+        ({"spread": 1e-200}, "too small"),
+    ],
+)
+def test_rank_acceptability_refuses_what_would_not_reproduce(
+    kwargs: dict[str, object], message: str
+) -> None:
+    arguments: dict[str, object] = {"spread": 0.1, "samples": 10, "seed": 1} | kwargs
+    with pytest.raises(InvalidParameter, match=message) as error:
+        rank_acceptability(MATRIX, WEIGHTS, True, scales=Scale(0, 4), **arguments)  # type: ignore[arg-type]
+    assert error.value.hint
+
+
+def test_whole_numbers_of_numpy_are_accepted() -> None:
+    table = rank_acceptability(
+        MATRIX, WEIGHTS, True, scales=Scale(0, 4), spread=np.float32(0.2), samples=np.int64(50),
+        seed=np.int64(3),
+    )  # fmt: skip
+    assert table.shape == (5, 5)
+    assert weight_stability(MATRIX, WEIGHTS, True, scales=Scale(0, 4), top=np.int64(2)).top == 2
