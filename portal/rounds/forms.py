@@ -7,6 +7,7 @@ from typing import Any
 
 from babel.numbers import NumberFormatError, parse_decimal
 from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -47,7 +48,7 @@ class LocalDecimalField(FloatField):
             self.data = float(parse_decimal(text, locale=str(get_locale() or "de")))
         except (NumberFormatError, ValueError):
             self.data = None
-            raise ValueError(self.gettext("Not a valid float value.")) from None
+            raise ValueError(_("Please enter a number.")) from None
 
     def _value(self) -> str:
         if self.raw_data:

@@ -346,6 +346,10 @@ def save_criterion(
         _forget_weights(catalogue)
     else:
         if _structure_changed(criterion, data):
+            # The old levels go first: the new ones reuse their values, which are unique per
+            # criterion, and a flush would insert before it deletes.
+            criterion.levels = []
+            db.session.flush()
             criterion.levels = [
                 ScaleLevel(value=lv.value, text=lv.text, needs_justification=lv.needs_justification)
                 for lv in data.levels
