@@ -591,17 +591,14 @@ def _carry_scores_over(previous: Catalogue, catalogue: Catalogue) -> None:
 
 def describe(invalidated: Invalidated) -> str:
     """Say in a sentence or two what freezing a new version does to the scores given so far."""
-    if not invalidated.criteria and not invalidated.added:
-        return str(_("No score is invalidated."))
-    quoted = ", ".join(f"„{name}“" for name in invalidated.criteria)
     parts = []
-    if invalidated.criteria:
+    if invalidated.scores:
         parts.append(
             ngettext(
                 "%(num)d score on %(criteria)s is invalidated.",
                 "%(num)d scores on %(criteria)s are invalidated.",
                 invalidated.scores,
-                criteria=quoted,
+                criteria=", ".join(f"„{name}“" for name in invalidated.criteria),
             )
         )
     if invalidated.added:
@@ -619,4 +616,4 @@ def describe(invalidated: Invalidated) -> str:
                 invalidated.reopened,
             )
         )
-    return " ".join(str(part) for part in parts)
+    return " ".join(str(part) for part in parts) or str(_("No score is invalidated."))
