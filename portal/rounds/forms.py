@@ -25,6 +25,7 @@ from wtforms import (
 # SelectChoice is new in WTForms 3.3; types-WTForms describes 3.2.
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import TextInput
 
 from portal.core.forms import MultiCheckboxField
 
@@ -37,7 +38,12 @@ LEVEL_TEXT_MAX = 300
 
 
 class LocalDecimalField(FloatField):
-    """A number with decimals as the reader writes it: 1.500,5 in German, 1,500.5 in English."""
+    """A number with decimals as the reader writes it: 1.500,5 in German, 1,500.5 in English.
+
+    A text field, since browsers show a number field's value only in their own notation.
+    """
+
+    widget = TextInput()
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist or not str(valuelist[0]).strip():
@@ -144,8 +150,12 @@ class CriterionForm(FlaskForm):
         validators=[Optional(), Length(max=40)],
         description=_l("For example “€” or “Personentage”."),
     )
-    lower_bound = LocalDecimalField(_l("Lowest value"), validators=[Optional()])
-    upper_bound = LocalDecimalField(_l("Highest value"), validators=[Optional()])
+    lower_bound = LocalDecimalField(
+        _l("Lowest value"), validators=[Optional()], render_kw={"inputmode": "decimal"}
+    )
+    upper_bound = LocalDecimalField(
+        _l("Highest value"), validators=[Optional()], render_kw={"inputmode": "decimal"}
+    )
     source = SelectField(_l("Where the value comes from"), validators=[Optional()])
 
 

@@ -38,7 +38,7 @@ class IdeaPage:
     #: The texts a draft still needs before it can be submitted, named for a sentence.
     missing_texts: str
     #: What other modules add to the page, by place: "facts" (items of the facts list) and
-    #: "moderation" (below the next steps).
+    #: "moderation" (above the next steps).
     sections: dict[str, list[Section]]
 
 
