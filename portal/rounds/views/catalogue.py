@@ -219,11 +219,15 @@ def _criterion_form(round_: Round, criterion_id: int | None) -> ResponseReturnVa
             # Only the fields for another kind or range were asked for; nothing is saved.
             status, updated = 200, True
         else:
+            if not rows:
+                # Without levels there is no knock-out level to choose.
+                form.knockout_level.data = ""
             valid = form.validate_on_submit()
+            missing = _missing(form, rating)
             for row in rows:
                 if len(row.text) > LEVEL_TEXT_MAX:
                     row.error = _("At most %(num)s characters.", num=LEVEL_TEXT_MAX)
-            if valid and not _missing(form, rating) and not any(row.error for row in rows):
+            if valid and not missing and not any(row.error for row in rows):
                 try:
                     saved = catalogue.save_criterion(
                         round_, criterion_id, _criterion_data(form, rows, criterion), user
@@ -233,6 +237,8 @@ def _criterion_form(round_: Round, criterion_id: int | None) -> ResponseReturnVa
                 else:
                     flash(_("The criterion “%(name)s” has been saved.", name=saved.name), "success")
                     return redirect(_editor_url(round_, f"criterion-{saved.id}"))
+            else:
+                error = _("Please correct the fields marked below.")
     return render_template(
         "rounds/criterion_form.html",
         round=round_,

@@ -104,6 +104,8 @@ def _round_form(round_: Round | None) -> ResponseReturnValue:
             error = refused.message
         else:
             return redirect(url_for("rounds.detail", round_id=round_.id))
+    elif request.method == "POST":
+        error = _("Please correct the fields marked below.")
     return render_template(
         "rounds/form.html",
         form=form,
