@@ -589,6 +589,10 @@ def _carry_scores_over(previous: Catalogue, catalogue: Catalogue) -> None:
             )
 
 
+def _quoted(names: tuple[str, ...]) -> str:
+    return ", ".join(_("“%(text)s”", text=name) for name in names)
+
+
 def describe(invalidated: Invalidated) -> str:
     """Say in a sentence or two what freezing a new version does to the scores given so far."""
     parts = []
@@ -598,14 +602,14 @@ def describe(invalidated: Invalidated) -> str:
                 "%(num)d score on %(criteria)s is invalidated.",
                 "%(num)d scores on %(criteria)s are invalidated.",
                 invalidated.scores,
-                criteria=", ".join(f"„{name}“" for name in invalidated.criteria),
+                criteria=_quoted(invalidated.criteria),
             )
         )
     if invalidated.added:
         parts.append(
             _(
                 "New or changed criteria to be scored: %(criteria)s.",
-                criteria=", ".join(f"„{name}“" for name in invalidated.added),
+                criteria=_quoted(invalidated.added),
             )
         )
     if invalidated.reopened:
