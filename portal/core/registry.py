@@ -1,4 +1,5 @@
-"""What each domain module contributes to shared pages: navigation, panels, news, notifications.
+"""What each domain module contributes to shared pages: navigation, panels, news, notifications,
+and sections of other modules' pages.
 
 A module registers its contributions in its `init_app(app)`; the shared pages read them from
 here. So `portal/core` knows the shape of a contribution but no module, and a new module adds a
@@ -53,6 +54,8 @@ class PanelItem:
     label: str
     link: Link
     count: int | None = None
+    #: A line below the link: how far it has come, what holds it up.
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,19 @@ class NewsItem:
     #: A short label of the kind of news, e.g. "New idea".
     kind: str = ""
 
+
+@dataclass(frozen=True)
+class Section:
+    """A part one module adds to another module's page: a template and what it needs."""
+
+    #: The template that renders the part, e.g. "rounds/idea_accept.html".
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+
+#: Returns the section a module adds to the page of *subject* (an idea, say) for *user*, or None
+#: if it has nothing to show there.
+SectionSource = Callable[[Any, Any], Section | None]
 
 #: Lists what waits for a user of one role on the start page.
 PanelSource = Callable[[Any], list[PanelItem]]
@@ -83,6 +99,8 @@ class Registry:
     news: list[NewsSource] = field(default_factory=list)
     #: Notification kind (e.g. "idea.comment") → how its text reads.
     messages: dict[str, MessageRenderer] = field(default_factory=dict)
+    #: (page, place) → the sources of the sections shown there, e.g. ("idea", "moderation").
+    sections: dict[tuple[str, str], list[SectionSource]] = field(default_factory=dict)
 
 
 _KEY = "wandelwerk_registry"
@@ -117,3 +135,21 @@ def add_news_source(app: Flask, source: NewsSource) -> None:
 def add_messages(app: Flask, messages: Mapping[str, MessageRenderer]) -> None:
     """Teach *app* how the notifications of the given kinds read."""
     registry(app).messages.update(messages)
+
+
+def add_section(app: Flask, page: str, place: str, source: SectionSource) -> None:
+    """Show the section *source* returns at *place* of the page *page* (the page's module
+    names its places, e.g. the idea page's "facts" and "moderation")."""
+    registry(app).sections.setdefault((page, place), []).append(source)
+
+
+def page_sections(page: str, subject: Any, user: Any) -> dict[str, list[Section]]:
+    """Return, by place, the sections the modules add to *page* of *subject* for *user*."""
+    found: dict[str, list[Section]] = {}
+    for (name, place), sources in registry().sections.items():
+        if name != page:
+            continue
+        shown = [section for source in sources if (section := source(subject, user)) is not None]
+        if shown:
+            found.setdefault(place, []).extend(shown)
+    return found

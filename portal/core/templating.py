@@ -6,13 +6,14 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, render_template, request, url_for
 from flask_babel import format_date, format_decimal, format_time, get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from portal.core.access import declared_access, may_access
 from portal.core.markdown import render_markdown
-from portal.core.registry import Link, NavItem, registry
+from portal.core.registry import Link, NavItem, Section, registry
 from portal.core.urls import readable_url
 
 
@@ -82,6 +83,11 @@ def link_url(link: Link) -> str:
     return url_for(link.endpoint, **link.args)
 
 
+def render_section(section: Section) -> Markup:
+    """Render a section another module adds to a page (`portal.core.registry.add_section`)."""
+    return Markup(render_template(section.template, **section.context))
+
+
 def _format_date(value: date | datetime | None) -> str:
     """Format a date the way users here expect: 22.11.2026 in German."""
     if value is None:
@@ -112,5 +118,6 @@ def register_template_helpers(app: Flask) -> None:
         return {
             "navigation": navigation,
             "current_page_url": current_page_url,
+            "render_section": render_section,
             "current_locale": str(get_locale() or "de"),
         }

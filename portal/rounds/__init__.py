@@ -5,16 +5,25 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from portal.core.registry import NavItem, add_navigation, add_news_source, add_panel_source
+from portal.core.registry import (
+    NavItem,
+    add_navigation,
+    add_news_source,
+    add_panel_source,
+    add_section,
+)
 
 
 def init_app(app: Flask) -> None:
     """Serve the round pages and contribute the menu, start-page panels and news."""
     from portal.accounts.models import Role
-    from portal.rounds.services import feed
+    from portal.rounds.services import feed, idea_page
     from portal.rounds.views import bp
 
     app.register_blueprint(bp, url_prefix="/rounds")
     add_navigation(app, NavItem("rounds.index", _l("Rounds"), ("rounds.",), 30))
     add_panel_source(app, Role.MODERATOR, feed.moderator_start_items)
     add_news_source(app, feed.round_news)
+    # The idea page shows an idea's round, and moderators accept ideas in screening there.
+    add_section(app, "idea", "facts", idea_page.round_fact)
+    add_section(app, "idea", "moderation", idea_page.accept_form)

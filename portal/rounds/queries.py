@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
+from portal.core.pagination import Page, paginate
 from portal.extensions import db
 from portal.ideas.models import Idea
 from portal.rounds.models import Round, RoundIdea, RoundPhase
@@ -42,4 +44,18 @@ def round_ideas(round_: Round) -> list[Idea]:
             .where(RoundIdea.round_id == round_.id)
             .order_by(RoundIdea.added_at, RoundIdea.id)
         )
+    )
+
+
+def round_ideas_page(round_: Round, page: int, per_page: int) -> Page[Idea]:
+    """Return page *page* of the ideas of *round_*, in the order they joined, with their field
+    of action."""
+    return paginate(
+        select(Idea)
+        .options(joinedload(Idea.field_of_action))
+        .join(RoundIdea, RoundIdea.idea_id == Idea.id)
+        .where(RoundIdea.round_id == round_.id)
+        .order_by(RoundIdea.added_at, RoundIdea.id),
+        page,
+        per_page,
     )

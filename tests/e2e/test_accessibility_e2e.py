@@ -2,6 +2,7 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.accounts.models import User
@@ -24,10 +25,18 @@ PAGES = {
     "moderation@musterstadt.example": [
         "/", "/ideas/", "/ideas/?sort=supported&state=submitted", "/ideas/1", "/ideas/new",
         "/ideas/mine", "/ideas/screening", "/ideas/fields", "/notifications/",
+        # Rounds: the demo round collecting ideas, its catalogue draft (criterion 4 has a
+        # knock-out level, 6 is measured), and an idea in screening with the form to accept it.
+        "/rounds/", "/rounds/1", "/rounds/new", "/rounds/1/edit", "/rounds/1/catalogue",
+        "/rounds/1/catalogue/edit", "/rounds/1/catalogue/criteria/new",
+        "/rounds/1/catalogue/criteria/4", "/rounds/1/catalogue/criteria/6", "/ideas/2",
+        "/rounds/accept/2",
     ],
+    "lenkung@musterstadt.example": ["/rounds/1", "/rounds/1/catalogue"],
     # The author of idea 1: its files (one removed), a deleted comment, her drafts, the badge.
     "mitarbeiterin@musterstadt.example": [
         "/", "/ideas/1", "/ideas/1/edit", "/ideas/mine?show=drafts", "/notifications/",
+        "/rounds/", "/rounds/1", "/ideas/3",
     ],
 }  # fmt: skip
 
@@ -65,7 +74,9 @@ def test_public_account_pages_have_no_accessibility_violations(
     assert _violations(browser_page) == []
 
 
-@pytest.mark.parametrize("path", ["/", "/ideas/", "/admin/users", "/privacy"])
+@pytest.mark.parametrize(
+    "path", ["/", "/ideas/", "/admin/users", "/privacy", "/rounds/1", "/rounds/1/catalogue"]
+)
 def test_pages_on_a_phone_with_the_menu_open_have_no_accessibility_violations(
     live_server, browser, path
 ):
@@ -145,3 +156,40 @@ def test_the_confirmation_step_has_no_accessibility_violations(live_server, brow
         if language == "en":
             page.click(".ww-language button")
     assert violations == []
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_round_forms_with_errors_and_their_confirmations_have_no_accessibility_violations(
+    live_server, browser_page, language
+):
+    page = browser_page
+    sign_in(page, live_server, "moderation@musterstadt.example")
+    if language == "en":
+        page.click(".ww-language button")
+    found = {}
+    try:
+        # A criterion whose level lost its sentence, shown again with the errors.
+        page.goto(f"{live_server}/rounds/1/catalogue/criteria/4")
+        page.fill("#level-1-text", "")
+        page.fill("#scale_min", "")
+        page.click("button[name=action][value=save]")
+        expect(page.locator("#scale_min[aria-invalid=true]")).to_have_count(1)
+        found["criterion"] = _violations(page)
+        # A round without a name, shown again.
+        page.goto(f"{live_server}/rounds/new")
+        page.click("main form button[type=submit]")
+        expect(page.locator("#name[aria-invalid=true]")).to_have_count(1)
+        found["round"] = _violations(page)
+        # The confirmation of a phase move and of removing a criterion.
+        page.goto(f"{live_server}/rounds/1")
+        page.click("form[action$='/phase'] button")
+        expect(page.locator("form input[name=confirm]")).to_have_count(1)
+        found["phase"] = _violations(page)
+        page.goto(f"{live_server}/rounds/1/catalogue/edit")
+        page.locator("form[action$='/remove'] button").first.click()
+        expect(page.locator("form input[name=confirm]")).to_have_count(1)
+        found["remove"] = _violations(page)
+    finally:
+        if language == "en":
+            page.click(".ww-language button")
+    assert {name: found for name, found in found.items() if found} == {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from portal.accounts.models import User
+from portal.core.registry import Section, page_sections
 from portal.ideas.models import Attachment, Idea, IdeaEvent, IdeaState
 from portal.ideas.services import access, discussion, lifecycle
 from portal.ideas.services.attachments import idea_attachments
@@ -36,6 +37,9 @@ class IdeaPage:
     deletable_comments: frozenset[int]
     #: The texts a draft still needs before it can be submitted, named for a sentence.
     missing_texts: str
+    #: What other modules add to the page, by place: "facts" (items of the facts list) and
+    #: "moderation" (above the next steps).
+    sections: dict[str, list[Section]]
 
 
 def idea_page(idea: Idea, user: User) -> IdeaPage:
@@ -64,4 +68,5 @@ def idea_page(idea: Idea, user: User) -> IdeaPage:
         missing_texts=lifecycle.text_names(lifecycle.missing_texts(idea))
         if idea.state is IdeaState.DRAFT
         else "",
+        sections=page_sections("idea", idea, user),
     )

@@ -10,14 +10,15 @@ removed criterion go, scores of an unchanged one (same key, same scale and direc
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 
 from portal.accounts.models import User
 from portal.core.errors import Conflict, DomainError, NotFound
@@ -33,6 +34,7 @@ from portal.rounds.models import (
     MeasuredSource,
     MemberWeighting,
     Round,
+    RoundPhase,
     ScaleLevel,
     Score,
 )
@@ -42,6 +44,10 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "catalogues.toml"
 
 #: Catalogues are for people to read and weigh; more criteria than this help nobody.
 MOST_CRITERIA = 15
+
+#: Phases in which the catalogue may change: freely until scoring starts, by a new version
+#: while it runs; after the score phase no score may change, so neither may the criteria.
+CHANGEABLE = frozenset({RoundPhase.COLLECT, RoundPhase.SCREEN, RoundPhase.SCORE})
 
 
 class CatalogueRefused(DomainError):
@@ -192,6 +198,7 @@ def open_draft(round_: Round, moderator: User) -> Catalogue:
     found = draft(round_)
     if found is not None:
         return found
+    _require_changeable(round_)
     latest = latest_frozen(round_)
     catalogue = Catalogue(
         round=round_,
@@ -208,9 +215,43 @@ def open_draft(round_: Round, moderator: User) -> Catalogue:
     return catalogue
 
 
+def open_new_version(round_: Round, moderator: User) -> Catalogue:
+    """Open a new version of the frozen catalogue while scoring runs: a draft copied from the
+    latest version, which the scores keep using until the new one is frozen."""
+    require_moderator(moderator)
+    if round_.phase is not RoundPhase.SCORE:
+        raise Conflict(
+            _(
+                "A new version of the catalogue is opened only while scoring runs; until then "
+                "the draft is edited directly."
+            )
+        )
+    return open_draft(round_, moderator)
+
+
+def _require_changeable(round_: Round) -> None:
+    if round_.phase not in CHANGEABLE:
+        raise Conflict(
+            _("The catalogue cannot change any more: the score phase of this round is over.")
+        )
+
+
+def editable_draft(round_: Round, moderator: User) -> Catalogue:
+    """Return the draft *moderator* edits; refuse if there is none (scoring has started and
+    nobody has opened a new version) or the round is past scoring."""
+    require_moderator(moderator)
+    _require_changeable(round_)
+    found = draft(round_)
+    if found is None:
+        raise Conflict(
+            _("The catalogue is frozen. To change it while scoring runs, open a new version first.")
+        )
+    return found
+
+
 def start_from_template(round_: Round, key: str, moderator: User) -> Catalogue:
     """Fill *round_*'s empty draft with the criteria of template *key*."""
-    catalogue = open_draft(round_, moderator)
+    catalogue = editable_draft(round_, moderator)
     if catalogue.criteria:
         raise Conflict(_("The catalogue already has criteria; a template fills only an empty one."))
     template = next((t for t in templates() if t.key == key), None)
@@ -268,6 +309,7 @@ def _structure_changed(criterion: Criterion, data: CriterionData) -> bool:
         or criterion.scale_max != data.scale_max
         or levels != [(lv.value, lv.text) for lv in data.levels]
         or criterion.source is not data.source
+        or criterion.unit.strip() != data.unit.strip()
     )
 
 
@@ -284,7 +326,10 @@ def save_criterion(
     round_: Round, criterion_id: int | None, data: CriterionData, moderator: User
 ) -> Criterion:
     """Add a criterion to *round_*'s draft (*criterion_id* None) or change one of it."""
-    catalogue = open_draft(round_, moderator)
+    catalogue = editable_draft(round_, moderator)
+    if data.kind is CriterionKind.MEASURED:
+        # A measured quantity has no levels, whatever a form sent along.
+        data = replace(data, levels=())
     criterion = None
     if criterion_id is not None:
         criterion = next((c for c in catalogue.criteria if c.id == criterion_id), None)
@@ -301,12 +346,17 @@ def save_criterion(
         _forget_weights(catalogue)
     else:
         if _structure_changed(criterion, data):
+            # The old levels go first: the new ones reuse their values, which are unique per
+            # criterion, and a flush would insert before it deletes.
+            criterion.levels = []
+            db.session.flush()
             criterion.levels = [
                 ScaleLevel(value=lv.value, text=lv.text, needs_justification=lv.needs_justification)
                 for lv in data.levels
             ]
-            # A new meaning: scores of the earlier version no longer carry over.
-            criterion.key = _unique_key(catalogue, data.name, exclude=criterion)
+            # A new meaning: scores of the earlier version no longer carry over, so the key
+            # must be one no version of the round has used, not even this criterion's own.
+            criterion.key = _unique_key(catalogue, data.name)
         else:
             for level, entered in zip(criterion.levels, data.levels, strict=True):
                 level.needs_justification = entered.needs_justification
@@ -343,7 +393,7 @@ def _unique_key(catalogue: Catalogue, wanted: str, exclude: Criterion | None = N
 
 def remove_criterion(round_: Round, criterion_id: int, moderator: User) -> None:
     """Remove a criterion from *round_*'s draft; the others close up."""
-    catalogue = open_draft(round_, moderator)
+    catalogue = editable_draft(round_, moderator)
     criterion = next((c for c in catalogue.criteria if c.id == criterion_id), None)
     if criterion is None:
         raise NotFound(_("This criterion is not in the round's draft."))
@@ -359,6 +409,42 @@ def remove_criterion(round_: Round, criterion_id: int, moderator: User) -> None:
     db.session.flush()
 
 
+def move_criterion(round_: Round, criterion_id: int, offset: int, moderator: User) -> Criterion:
+    """Move a criterion of *round_*'s draft *offset* places up (-1) or down (+1)."""
+    catalogue = editable_draft(round_, moderator)
+    criteria = list(catalogue.criteria)
+    index = next((i for i, c in enumerate(criteria) if c.id == criterion_id), None)
+    if index is None:
+        raise NotFound(_("This criterion is not in the round's draft."))
+    if offset not in (-1, 1) or not 0 <= index + offset < len(criteria):
+        raise CatalogueRefused(_("The criterion cannot move further in this direction."))
+    moved, other = criteria[index], criteria[index + offset]
+    # Positions are unique, so the swap passes through a free one.
+    here, there = moved.position, other.position
+    moved.position = 0
+    db.session.flush()
+    other.position = here
+    db.session.flush()
+    moved.position = there
+    db.session.flush()
+    db.session.expire(catalogue, ["criteria"])
+    return moved
+
+
+def check_discard(round_: Round, moderator: User) -> Catalogue:
+    """Return the new version in the making that *moderator* may discard, or refuse."""
+    catalogue = editable_draft(round_, moderator)
+    if latest_frozen(round_) is None:
+        raise Conflict(_("The first version of the catalogue is edited, not discarded."))
+    return catalogue
+
+
+def discard_draft(round_: Round, moderator: User) -> None:
+    """Throw away a new version in the making; the latest frozen version stays in force."""
+    db.session.delete(check_discard(round_, moderator))
+    db.session.flush()
+
+
 @dataclass(frozen=True)
 class Invalidated:
     """What freezing a new version did to the scores of the version before."""
@@ -368,39 +454,93 @@ class Invalidated:
     scores: int
     #: Assessors who must score again.
     assessors: int
+    #: The criteria of the new version that the earlier one did not have (new or changed);
+    #: every submitted assessment is opened again for them.
+    added: tuple[str, ...] = ()
+    #: Submitted assessments that are opened again.
+    reopened: int = 0
 
 
-def freeze(round_: Round, moderator: User) -> tuple[Catalogue, Invalidated]:
-    """Freeze *round_*'s draft as its next version; carry the scores of unchanged criteria over
-    and drop the others, reopening their assessments."""
+def check_freeze(round_: Round, moderator: User) -> tuple[Catalogue, Invalidated]:
+    """Return *round_*'s draft and what freezing it now would invalidate, or refuse if it cannot
+    be frozen; writes nothing."""
     require_moderator(moderator)
+    _require_changeable(round_)
     catalogue = draft(round_)
     if catalogue is None or not catalogue.criteria:
         raise Conflict(_("The round has no criteria to freeze yet."))
     if catalogue.weighted_at is None or any(c.weight is None for c in catalogue.criteria):
         raise Conflict(_("The board has not weighted the criteria of this catalogue yet."))
     previous = latest_frozen(round_)
-    invalidated = Invalidated((), 0, 0)
+    if previous is None:
+        return catalogue, Invalidated((), 0, 0)
+    return catalogue, _invalidated(previous, catalogue)
+
+
+def freeze(
+    round_: Round, moderator: User, *, note: str = "", at: datetime | None = None
+) -> tuple[Catalogue, Invalidated]:
+    """Freeze *round_*'s draft as its next version; carry the scores of unchanged criteria over
+    and drop the others, reopening their assessments. *note* says what changed; the version
+    records it with what the change invalidates."""
+    catalogue, invalidated = check_freeze(round_, moderator)
+    previous = latest_frozen(round_)
     if previous is not None:
-        invalidated = _carry_scores_over(previous, catalogue)
-    catalogue.frozen_at = utcnow()
+        _carry_scores_over(previous, catalogue)
+    catalogue.frozen_at = at or utcnow()
     catalogue.frozen_by_id = moderator.id
-    if previous is not None and not catalogue.change_note:
-        catalogue.change_note = _describe(invalidated)
+    if previous is not None:
+        catalogue.change_note = "\n\n".join(
+            part for part in (note.strip(), describe(invalidated)) if part
+        )
     db.session.flush()
     return catalogue, invalidated
 
 
-def _carry_scores_over(previous: Catalogue, catalogue: Catalogue) -> Invalidated:
-    kept = {c.key: c for c in catalogue.criteria}
-    gone = [c for c in previous.criteria if c.key not in kept]
-    for criterion in previous.criteria:
-        if criterion.key in kept:
-            db.session.execute(
-                update(Score)
-                .where(Score.criterion_id == criterion.id)
-                .values(criterion_id=kept[criterion.key].id)
-            )
+def check_new_version(round_: Round, moderator: User) -> tuple[Catalogue, Invalidated]:
+    """Return the new version drafted while scoring runs and what freezing it would
+    invalidate, or refuse; writes nothing."""
+    if round_.phase is not RoundPhase.SCORE or latest_frozen(round_) is None:
+        raise Conflict(
+            _("The first version of the catalogue is frozen when the score phase starts.")
+        )
+    return check_freeze(round_, moderator)
+
+
+def freeze_new_version(
+    round_: Round, moderator: User, *, note: str = ""
+) -> tuple[Catalogue, Invalidated]:
+    """Freeze the version drafted while scoring runs, with *note* on what changed."""
+    check_new_version(round_, moderator)
+    return freeze(round_, moderator, note=note)
+
+
+def _gone(previous: Catalogue, catalogue: Catalogue) -> list[Criterion]:
+    kept = {c.key for c in catalogue.criteria}
+    return [c for c in previous.criteria if c.key not in kept]
+
+
+def _added(previous: Catalogue, catalogue: Catalogue) -> list[Criterion]:
+    earlier = {c.key for c in previous.criteria}
+    return [c for c in catalogue.criteria if c.key not in earlier]
+
+
+def _reopened(previous: Catalogue, catalogue: Catalogue) -> Select[int]:
+    """Select the submitted assessments that freezing *catalogue* opens again."""
+    reopen = select(Assignment.id).where(
+        Assignment.round_id == previous.round_id, Assignment.state == AssignmentState.SUBMITTED
+    )
+    # New criteria leave every submitted assessment incomplete; otherwise only those that
+    # lost scores are open again.
+    if not _added(previous, catalogue):
+        gone_ids = [c.id for c in _gone(previous, catalogue)]
+        affected = select(Score.assignment_id).where(Score.criterion_id.in_(gone_ids))
+        reopen = reopen.where(Assignment.id.in_(affected))
+    return reopen
+
+
+def _invalidated(previous: Catalogue, catalogue: Catalogue) -> Invalidated:
+    gone = _gone(previous, catalogue)
     gone_ids = [c.id for c in gone]
     affected = select(Score.assignment_id).where(Score.criterion_id.in_(gone_ids))
     assessors = (
@@ -414,35 +554,70 @@ def _carry_scores_over(previous: Catalogue, catalogue: Catalogue) -> Invalidated
     count = (
         db.session.scalar(select(func.count(Score.id)).where(Score.criterion_id.in_(gone_ids))) or 0
     )
-    # A submitted assessment that lost scores is open again; new criteria leave it incomplete.
-    added = any(c.key not in {p.key for p in previous.criteria} for c in catalogue.criteria)
-    reopen = select(Assignment.id).where(
-        Assignment.round_id == previous.round_id, Assignment.state == AssignmentState.SUBMITTED
+    reopened = (
+        db.session.scalar(
+            select(func.count()).select_from(_reopened(previous, catalogue).subquery())
+        )
+        or 0
     )
-    if not added:
-        reopen = reopen.where(Assignment.id.in_(affected))
+    return Invalidated(
+        tuple(c.name for c in gone),
+        count,
+        assessors,
+        added=tuple(c.name for c in _added(previous, catalogue)),
+        reopened=reopened,
+    )
+
+
+def _carry_scores_over(previous: Catalogue, catalogue: Catalogue) -> None:
+    kept = {c.key: c for c in catalogue.criteria}
+    gone_ids = [c.id for c in _gone(previous, catalogue)]
     db.session.execute(
         update(Assignment)
-        .where(Assignment.id.in_(reopen))
+        .where(Assignment.id.in_(_reopened(previous, catalogue)))
         .values(
             state=AssignmentState.OPEN, submitted_at=None, lock_version=Assignment.lock_version + 1
         )
     )
     db.session.execute(delete(Score).where(Score.criterion_id.in_(gone_ids)))
-    return Invalidated(tuple(c.name for c in gone), count, assessors)
+    for criterion in previous.criteria:
+        if criterion.key in kept:
+            db.session.execute(
+                update(Score)
+                .where(Score.criterion_id == criterion.id)
+                .values(criterion_id=kept[criterion.key].id)
+            )
 
 
-def _describe(invalidated: Invalidated) -> str:
-    if not invalidated.criteria:
-        return str(_("No score is invalidated."))
-    return str(
-        ngettext(
-            "%(num)d score of %(assessors)d assessors on %(criteria)s is invalidated and asked "
-            "for again.",
-            "%(num)d scores of %(assessors)d assessors on %(criteria)s are invalidated and "
-            "asked for again.",
-            invalidated.scores,
-            assessors=invalidated.assessors,
-            criteria=", ".join(f"„{name}“" for name in invalidated.criteria),
+def _quoted(names: tuple[str, ...]) -> str:
+    return ", ".join(_("“%(text)s”", text=name) for name in names)
+
+
+def describe(invalidated: Invalidated) -> str:
+    """Say in a sentence or two what freezing a new version does to the scores given so far."""
+    parts = []
+    if invalidated.scores:
+        parts.append(
+            ngettext(
+                "%(num)d score on %(criteria)s is invalidated.",
+                "%(num)d scores on %(criteria)s are invalidated.",
+                invalidated.scores,
+                criteria=_quoted(invalidated.criteria),
+            )
         )
-    )
+    if invalidated.added:
+        parts.append(
+            _(
+                "New or changed criteria to be scored: %(criteria)s.",
+                criteria=_quoted(invalidated.added),
+            )
+        )
+    if invalidated.reopened:
+        parts.append(
+            ngettext(
+                "%(num)d submitted assessment is opened again and must be submitted anew.",
+                "%(num)d submitted assessments are opened again and must be submitted anew.",
+                invalidated.reopened,
+            )
+        )
+    return " ".join(str(part) for part in parts) or str(_("No score is invalidated."))

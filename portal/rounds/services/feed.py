@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from portal.accounts.models import User
 from portal.core.registry import Link, NewsItem, PanelItem
 from portal.extensions import db
 from portal.rounds.models import Round, RoundEvent, RoundPhase
+from portal.rounds.services import phases
 
 
 def round_news(user: User, limit: int) -> list[NewsItem]:
@@ -32,8 +34,54 @@ def round_news(user: User, limit: int) -> list[NewsItem]:
     ]
 
 
+def progress(round_: Round) -> str:
+    """Say in a few words how far *round_* has come in its phase."""
+    if round_.phase in phases.OPEN_FOR_IDEAS:
+        count = phases.idea_count(round_)
+        return str(
+            ngettext("%(count)s idea", "%(count)s ideas", count, count=format_decimal(count))
+        )
+    if round_.phase is RoundPhase.SCORE:
+        submitted, total = phases.assessment_progress(round_)
+        return str(
+            _(
+                "%(submitted)s of %(total)s assessments submitted",
+                submitted=format_decimal(submitted),
+                total=format_decimal(total),
+            )
+        )
+    if round_.phase is RoundPhase.DECIDE:
+        count = len(phases.scored_ideas(round_))
+        return str(
+            ngettext(
+                "%(count)s idea scored",
+                "%(count)s ideas scored",
+                count,
+                count=format_decimal(count),
+            )
+        )
+    return ""
+
+
+def next_step_note(round_: Round) -> str:
+    """Say which phase comes next for *round_* and what still blocks it."""
+    step = phases.next_step(round_)
+    if step.target is None:
+        return ""
+    if step.blockers:
+        return str(
+            _(
+                "Before “%(phase)s”: %(blockers)s",
+                phase=step.target.label,
+                blockers=" ".join(blocker.message for blocker in step.blockers),
+            )
+        )
+    return str(_("Ready for “%(phase)s”.", phase=step.target.label))
+
+
 def moderator_start_items(user: User) -> list[PanelItem]:
-    """List the rounds that are not closed, with their phase."""
+    """List the rounds that are not closed, with their phase, progress and what blocks the
+    next phase."""
     rounds = db.session.scalars(
         select(Round).where(Round.phase != RoundPhase.CLOSED).order_by(Round.id.desc())
     )
@@ -41,6 +89,7 @@ def moderator_start_items(user: User) -> list[PanelItem]:
         PanelItem(
             _("%(name)s: %(phase)s", name=round_.name, phase=round_.phase.label),
             Link("rounds.detail", {"round_id": round_.id}),
+            note=" · ".join(part for part in (progress(round_), next_step_note(round_)) if part),
         )
         for round_ in rounds
     ]

@@ -19,7 +19,7 @@ from portal.core.errors import Conflict, DomainError, InvalidTransition
 from portal.core.models import utcnow
 from portal.extensions import db
 from portal.ideas.models import FieldOfAction, Idea, IdeaState
-from portal.ideas.services.lifecycle import Actor, change_state
+from portal.ideas.services.lifecycle import Actor, change_state, check_transition
 from portal.rounds.models import (
     Assignment,
     AssignmentState,
@@ -44,6 +44,10 @@ PHASES: dict[RoundPhase, RoundPhase] = {
 
 #: Phases in which ideas join the round.
 OPEN_FOR_IDEAS = frozenset({P.COLLECT, P.SCREEN})
+
+
+#: Phases after scoring: the rules the scores were given under stay as they were.
+SCORING_SETTLED = frozenset({P.DECIDE, P.PUBLISH, P.CLOSED})
 
 
 class RoundRefused(DomainError):
@@ -72,6 +76,12 @@ class RoundData:
     assessors_named: bool = False
 
 
+def scoring_settings(round_: Round) -> tuple[bool, int, int]:
+    """Return the settings scores are given under: blind mode, assessors per idea, the
+    disagreement threshold."""
+    return (round_.blind, round_.min_assessors, round_.disagreement_levels)
+
+
 def _apply(round_: Round, data: RoundData) -> None:
     problems = []
     if not data.name.strip():
@@ -91,10 +101,25 @@ def _apply(round_: Round, data: RoundData) -> None:
         problems.append(
             _("The phases must end in their order: collect, screen, score, decide, publish.")
         )
+    if data.budget_euros is not None and data.budget_euros < 0:
+        problems.append(_("The budget cannot be negative."))
+    if data.staff_days is not None and data.staff_days < 0:
+        problems.append(_("The staff-day capacity cannot be negative."))
     if not 1 <= data.min_assessors <= 20:
         problems.append(_("A round needs between 1 and 20 assessors per idea."))
     if data.disagreement_levels < 1:
         problems.append(_("A disagreement is at least one level apart."))
+    if round_.phase in SCORING_SETTLED and scoring_settings(round_) != (
+        data.blind,
+        data.min_assessors,
+        data.disagreement_levels,
+    ):
+        problems.append(
+            _(
+                "Blind mode, assessors per idea and the disagreement threshold cannot change "
+                "after the score phase."
+            )
+        )
     if problems:
         raise RoundRefused(" ".join(problems))
     fields = list(
@@ -142,6 +167,9 @@ def update_round(
     if round_.phase is P.CLOSED:
         raise InvalidTransition(_("A closed round cannot change any more."))
     _apply(round_, data)
+    # A change of the fields of action alone updates no column of the round, so its version
+    # would stay and a second tab could overwrite it; the time of the change counts as one.
+    round_.updated_at = utcnow()
     db.session.flush()
 
 
@@ -176,20 +204,26 @@ def next_step(round_: Round) -> NextStep:
             step.blockers.append(Blocker(_("The catalogue has no criteria yet.")))
         elif current.weighted_at is None or any(c.weight is None for c in current.criteria):
             step.blockers.append(Blocker(_("The board has not weighted the criteria yet.")))
-    if target is P.DECIDE and not scored_ideas(round_):
-        step.blockers.append(Blocker(_("No idea has enough submitted assessments yet.")))
+    if target is P.DECIDE:
+        if not scored_ideas(round_):
+            step.blockers.append(Blocker(_("No idea has enough submitted assessments yet.")))
+        if catalogue.draft(round_) is not None:
+            step.blockers.append(
+                Blocker(
+                    _(
+                        "A new version of the catalogue is being drafted; freeze or discard it "
+                        "first."
+                    )
+                )
+            )
     return step
 
 
-def move_phase(
-    round_: Round,
-    target: RoundPhase,
-    moderator: User,
-    *,
-    lock_version: int | None = None,
-    at: datetime | None = None,
-) -> RoundEvent:
-    """Move *round_* to *target*, its next phase, and record the step."""
+def check_move(
+    round_: Round, target: RoundPhase, moderator: User, *, lock_version: int | None = None
+) -> None:
+    """Refuse a move of *round_* to *target* that skips a phase, goes back, comes from a stale
+    page or is blocked; writes nothing."""
     require_moderator(moderator)
     require_current(round_, lock_version)
     if PHASES.get(round_.phase) is not target:
@@ -204,9 +238,21 @@ def move_phase(
     step = next_step(round_)
     if step.blockers:
         raise Conflict(" ".join(blocker.message for blocker in step.blockers))
+
+
+def move_phase(
+    round_: Round,
+    target: RoundPhase,
+    moderator: User,
+    *,
+    lock_version: int | None = None,
+    at: datetime | None = None,
+) -> RoundEvent:
+    """Move *round_* to *target*, its next phase, and record the step."""
+    check_move(round_, target, moderator, lock_version=lock_version)
     at = at or utcnow()
     if target is P.SCORE:
-        catalogue.freeze(round_, moderator)
+        catalogue.freeze(round_, moderator, at=at)
     if target is P.DECIDE:
         for idea in scored_ideas(round_):
             change_state(idea, IdeaState.SCORED, moderator, module=Actor.ROUNDS, at=at)
@@ -234,6 +280,18 @@ def idea_count(round_: Round) -> int:
         db.session.scalar(select(func.count(RoundIdea.id)).where(RoundIdea.round_id == round_.id))
         or 0
     )
+
+
+def assessment_progress(round_: Round) -> tuple[int, int]:
+    """Return how many assessments of *round_* are submitted, and how many there are (without
+    recusals)."""
+    submitted, total = db.session.execute(
+        select(
+            func.count(Assignment.id).filter(Assignment.state == AssignmentState.SUBMITTED),
+            func.count(Assignment.id),
+        ).where(Assignment.round_id == round_.id, Assignment.state != AssignmentState.RECUSED)
+    ).one()
+    return submitted or 0, total or 0
 
 
 def scored_ideas(round_: Round) -> list[Idea]:
@@ -279,6 +337,21 @@ def round_of(idea: Idea) -> Round | None:
         .order_by(RoundIdea.added_at.desc())
         .limit(1)
     )
+
+
+def check_accept(idea: Idea, user: User) -> None:
+    """Refuse unless *user* may accept *idea* into a round now: a moderator, not for their own
+    idea, while it is in screening."""
+    check_transition(idea, IdeaState.ACCEPTED, user, module=Actor.ROUNDS)
+
+
+def may_accept(idea: Idea, user: User) -> bool:
+    """Tell whether *user* may accept *idea* into a round now."""
+    try:
+        check_accept(idea, user)
+    except DomainError:
+        return False
+    return True
 
 
 def accept_into_round(

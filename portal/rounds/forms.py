@@ -1,0 +1,185 @@
+"""Forms of the rounds module, one block per part: rounds and their catalogue, the board's
+weighting, the assessors' scoring."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from babel.numbers import NumberFormatError, parse_decimal
+from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+
+# SelectChoice is new in WTForms 3.3; types-WTForms describes 3.2.
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import TextInput
+
+from portal.core.forms import MultiCheckboxField
+
+# --- Rounds and their catalogue --------------------------------------------------------------
+
+_MARKDOWN_HINT = _l("You can use Markdown: **bold**, *italic*, lists with “-”, links.")
+
+#: The longest sentence of a level of a rating scale (`ScaleLevel.text`).
+LEVEL_TEXT_MAX = 300
+
+
+class LocalDecimalField(FloatField):
+    """A number with decimals as the reader writes it: 1.500,5 in German, 1,500.5 in English.
+
+    A text field, since browsers show a number field's value only in their own notation.
+    """
+
+    widget = TextInput()
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        text = str(valuelist[0]).strip().replace(" ", "").replace("\u00a0", "")
+        try:
+            self.data = float(parse_decimal(text, locale=str(get_locale() or "de")))
+        except (NumberFormatError, ValueError):
+            self.data = None
+            raise ValueError(_("Please enter a number.")) from None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        if self.data is None:
+            return ""
+        return str(format_decimal(self.data, format="#,##0.##########"))
+
+
+class RoundForm(FlaskForm):
+    """A round as a moderator sets it up."""
+
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("For example “Priorisierung 2027”."),
+    )
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=20_000)], description=_MARKDOWN_HINT
+    )
+    field_of_action_ids = MultiCheckboxField(_l("Fields of action the round covers"), coerce=int)
+    budget_euros = IntegerField(
+        _l("Budget in euros"),
+        validators=[Optional(), NumberRange(min=0, max=1_000_000_000_000)],
+        description=_l("What the portfolio of the round may cost; leave empty for no limit."),
+    )
+    staff_days = IntegerField(
+        _l("Capacity in staff days"),
+        validators=[Optional(), NumberRange(min=0, max=10_000_000)],
+        description=_l("How many person-days the portfolio may take; leave empty for no limit."),
+    )
+    collect_until = DateField(_l("Collect ideas until"), validators=[Optional()])
+    screen_until = DateField(_l("Screen until"), validators=[Optional()])
+    score_until = DateField(_l("Score until"), validators=[Optional()])
+    decide_until = DateField(_l("Decide until"), validators=[Optional()])
+    publish_on = DateField(_l("Publish on"), validators=[Optional()])
+    blind = BooleanField(
+        _l("Blind mode: assessors see the others’ scores only after submitting their own"),
+        default=True,
+    )
+    min_assessors = IntegerField(
+        _l("Assessors per idea (at least)"),
+        validators=[InputRequired(), NumberRange(min=1, max=20)],
+        default=3,
+    )
+    disagreement_levels = IntegerField(
+        _l("Disagreement threshold in levels"),
+        validators=[InputRequired(), NumberRange(min=1, max=10)],
+        default=2,
+        description=_l(
+            "Scores of one idea on one criterion further apart than this start a review."
+        ),
+    )
+    assessors_named = RadioField(
+        _l("Published scores show the assessors"),
+        choices=[
+            SelectChoice("pseudonymous", _l("under pseudonyms (Assessor A, B, …)")),
+            SelectChoice("named", _l("by name")),
+        ],
+        default="pseudonymous",
+    )
+    #: The version of the round the form showed, so that a stale tab is refused.
+    lock_version = HiddenField()
+
+
+class TemplateForm(FlaskForm):
+    """The template an empty catalogue starts from."""
+
+    template = RadioField(_l("Template"), validators=[DataRequired()])
+
+
+class CriterionForm(FlaskForm):
+    """A criterion of the catalogue draft. The levels of a rating scale are rows of their own
+    (`level-<value>-text`, `level-<value>-justify`), one for each value of the range."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(
+        _l("Description"),
+        validators=[Optional(), Length(max=5_000)],
+        description=_l("What the criterion asks; assessors read it beside the scale."),
+    )
+    direction = RadioField(_l("Direction"), validators=[InputRequired()])
+    kind = RadioField(_l("Kind"), validators=[InputRequired()])
+    scale_min = IntegerField(
+        _l("Lowest level"), validators=[Optional(), NumberRange(min=-10, max=100)], default=0
+    )
+    scale_max = IntegerField(
+        _l("Highest level"), validators=[Optional(), NumberRange(min=-10, max=100)], default=4
+    )
+    knockout_level = SelectField(_l("Knock-out"), validators=[Optional()])
+    unit = StringField(
+        _l("Unit"),
+        validators=[Optional(), Length(max=40)],
+        description=_l("For example “€” or “Personentage”."),
+    )
+    lower_bound = LocalDecimalField(
+        _l("Lowest value"), validators=[Optional()], render_kw={"inputmode": "decimal"}
+    )
+    upper_bound = LocalDecimalField(
+        _l("Highest value"), validators=[Optional()], render_kw={"inputmode": "decimal"}
+    )
+    source = SelectField(_l("Where the value comes from"), validators=[Optional()])
+
+
+class PhaseForm(FlaskForm):
+    """A move of a round to its next phase."""
+
+    target = HiddenField(validators=[DataRequired()])
+    lock_version = HiddenField(validators=[DataRequired()])
+
+
+class FreezeForm(FlaskForm):
+    """Freezing a new version of the catalogue while scoring runs."""
+
+    note = TextAreaField(
+        _l("What changed"),
+        validators=[Optional(), Length(max=5_000)],
+        description=_l(
+            "Published with the version, with the scores the change invalidates, which the "
+            "portal adds."
+        ),
+    )
+
+
+class AcceptForm(FlaskForm):
+    """The round an idea in screening joins."""
+
+    round_id = SelectField(_l("Round"), coerce=int, validators=[DataRequired()])
