@@ -5,16 +5,25 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from portal.core.registry import NavItem, add_navigation, add_news_source, add_panel_source
+from portal.core.registry import (
+    NavItem,
+    add_messages,
+    add_navigation,
+    add_news_source,
+    add_panel_source,
+)
 
 
 def init_app(app: Flask) -> None:
     """Serve the round pages and contribute the menu, start-page panels and news."""
     from portal.accounts.models import Role
-    from portal.rounds.services import feed
+    from portal.rounds.services import feed, messages, weighting
     from portal.rounds.views import bp
 
     app.register_blueprint(bp, url_prefix="/rounds")
     add_navigation(app, NavItem("rounds.index", _l("Rounds"), ("rounds.",), 30))
     add_panel_source(app, Role.MODERATOR, feed.moderator_start_items)
     add_news_source(app, feed.round_news)
+    add_messages(app, messages.MESSAGES)
+    # Weighting by the board: the weightings that wait for a board member.
+    add_panel_source(app, Role.BOARD_MEMBER, weighting.board_start_items)
