@@ -27,7 +27,8 @@ from portal.rounds.views import bp
 
 
 def _cr(value: float) -> str:
-    return str(format_decimal(value, "0.00"))
+    # A very consistent group would read "0,00", as if nothing had been computed.
+    return str(format_decimal(value, "0.00" if value >= 0.01 or value == 0 else "0.000"))
 
 
 def _percent(value: float) -> str:
@@ -47,11 +48,18 @@ def _render(
         method_form = WeightingMethodForm(
             formdata=None, method=page.method.value if page.method else None
         )
+    # The fields a refusal concerns: those that hold no whole number of points, or else all.
+    flagged = {
+        name
+        for name, value in (entered or {}).items()
+        if name.startswith("points-") and not value.strip().isdigit()
+    }
     return render_template(
         "rounds/weighting_page.html",
         page=page,
         problems=problems or [],
         entered=entered,
+        flagged=flagged,
         form=WeightingForm(formdata=None),
         method_form=method_form,
         close_form=CloseWeightingForm(formdata=None),

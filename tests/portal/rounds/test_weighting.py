@@ -763,7 +763,7 @@ def test_the_page_needs_as_many_statements_for_seven_members_as_for_two(
     assert statements(7) == statements(2)
 
 
-def test_the_demo_weighting_has_seven_members_one_of_them_inconsistent(moderator):
+def test_the_demo_weighting_has_seven_members_one_of_them_inconsistent(client, moderator):
     from portal.rounds.demo import BOARD_PROFILES, load_weighting
 
     members = [
@@ -784,6 +784,11 @@ def test_the_demo_weighting_has_seven_members_one_of_them_inconsistent(moderator
     assert [local for local, cr in ratios.items() if cr > weighting.CR_LIMIT] == ["m.wagner"]
     assert sum(c.weight for c in draft.criteria) == pytest.approx(1.0)
     assert draft.consistency_ratio < weighting.CR_LIMIT
+    # The group's ratio is tiny, and the page says how tiny rather than "0,00".
+    assert draft.consistency_ratio < 0.005
+    start_session(client, moderator)
+    html = client.get(page_url(round_)).get_data(as_text=True)
+    assert f"{draft.consistency_ratio:.3f}".replace(".", ",") in html
     # Petra Becker left pairs out.
     skipped = db.session.scalar(
         select(MemberWeighting)
@@ -810,3 +815,37 @@ def test_the_demo_leaves_one_inconsistent_draft_open(moderator):
     assert page.may_weight
     assert page.outcome.suggestion is not None
     assert page.outcome.suggestion.cr_after < weighting.CR_LIMIT
+
+
+@pytest.mark.parametrize(
+    ("roles", "linked"),
+    [({Role.BOARD_MEMBER}, True), ({Role.MODERATOR}, True), ({Role.EMPLOYEE}, False)],
+)
+def test_the_rounds_page_links_the_weighting_for_those_who_may_open_it(
+    client, login_as, moderator, roles, linked
+):
+    round_ = weighted_round(moderator)
+    login_as(*roles)
+    html = client.get(f"/rounds/{round_.id}").get_data(as_text=True)
+    assert (f'href="{page_url(round_)}"' in html) is linked
+
+
+def test_a_refused_points_form_marks_the_field_that_holds_no_whole_number(
+    client, moderator, writes_nothing
+):
+    round_ = weighted_round(moderator, M.POINTS)
+    as_member(client, board_member())
+    criteria = draft_of(round_).criteria
+    fields = {
+        f"points-{c.id}": p
+        for c, p in zip(criteria, ["30", "25", "zwanzig", "15", "10"], strict=True)
+    }
+    token, version = form_version(client, round_)
+    with writes_nothing():
+        response = client.post(
+            page_url(round_),
+            data={"csrf_token": token, "version": version, "action": "draft", **fields},
+        )
+    html = response.get_data(as_text=True)
+    invalid = re.findall(r'name="(points-\d+)"[^>]*aria-invalid="true"', html)
+    assert invalid == [f"points-{criteria[2].id}"]
