@@ -849,3 +849,15 @@ def test_a_refused_points_form_marks_the_field_that_holds_no_whole_number(
     html = response.get_data(as_text=True)
     invalid = re.findall(r'name="(points-\d+)"[^>]*aria-invalid="true"', html)
     assert invalid == [f"points-{criteria[2].id}"]
+
+
+def test_choosing_the_method_invites_the_board(moderator):
+    members = [board_member(), board_member()]
+    factories.user(roles={Role.BOARD_MEMBER}, active=False)
+    round_ = weighted_round(moderator)
+    invited = db.session.scalars(
+        select(Notification).where(Notification.kind == messages.WEIGHTING_OPENED)
+    ).all()
+    assert sorted(n.user_id for n in invited) == sorted(m.id for m in members)
+    assert invited[0].target_args == {"round_id": round_.id}
+    assert invited[0].target_endpoint == "rounds.weighting"
