@@ -733,7 +733,7 @@ def test_a_weighting_before_the_method_is_chosen_is_refused(client, moderator, w
     assert response.status_code == 409
 
 
-def test_closing_needs_a_submitted_weighting(client, moderator, writes_nothing):
+def test_closing_needs_a_submitted_weighting(moderator):
     round_ = weighted_round(moderator)
     with pytest.raises(Conflict):
         weighting.close(round_, moderator, version=weighting.catalogue_version(draft_of(round_)))
