@@ -46,5 +46,6 @@ def load_demo(*, skip_if_not_empty: bool = False) -> str:
     return (
         "Loaded the demo municipality {name}: {units} org units, {users} users, "
         "{ideas} ideas with {supports} supports and {comments} comments, {rounds} round with "
-        "{accepted} accepted ideas, {legal_pages} legal pages."
+        "{accepted} accepted ideas and {weightings} board members' weightings, {legal_pages} "
+        "legal pages."
     ).format(name=municipality.name, **counts)

@@ -87,7 +87,7 @@ USERS = [
     ("s.scholz", "Susanne Scholz", "Amt 41", {E}, "de"),
     ("b.moeller", "Benjamin Möller", "Amt 52", {E}, "de"),
     ("i.weiss", "Ines Weiß", "Amt 80", {E}, "de"),
-    ("g.jung", "Gregor Jung", "Amt 12", {E}, "de"),
+    ("g.jung", "Gregor Jung", "Amt 12", {B, E}, "de"),
     ("v.hahn", "Verena Hahn", "Amt 12", {E}, "en"),
     ("w.schubert", "Werner Schubert", "Amt 20", {E}, "de"),
     ("n.vogt", "Nicole Vogt", "11.1", {E}, "de"),

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.core.registry import (
     NavItem,
+    add_messages,
     add_navigation,
     add_news_source,
     add_panel_source,
@@ -17,7 +18,7 @@ from portal.core.registry import (
 def init_app(app: Flask) -> None:
     """Serve the round pages and contribute the menu, start-page panels and news."""
     from portal.accounts.models import Role
-    from portal.rounds.services import feed, idea_page
+    from portal.rounds.services import feed, idea_page, messages, weighting
     from portal.rounds.views import bp
 
     app.register_blueprint(bp, url_prefix="/rounds")
@@ -27,3 +28,6 @@ def init_app(app: Flask) -> None:
     # The idea page shows an idea's round, and moderators accept ideas in screening there.
     add_section(app, "idea", "facts", idea_page.round_fact)
     add_section(app, "idea", "moderation", idea_page.accept_form)
+    add_messages(app, messages.MESSAGES)
+    # Weighting by the board: the weightings that wait for a board member.
+    add_panel_source(app, Role.BOARD_MEMBER, weighting.board_start_items)

@@ -193,3 +193,42 @@ def test_round_forms_with_errors_and_their_confirmations_have_no_accessibility_v
         if language == "en":
             page.click(".ww-language button")
     assert {name: found for name, found in found.items() if found} == {}
+
+
+#: The board's weighting of the demo round: Stefan Brandt's draft with a comparison to
+#: reconsider, Thomas Weber's submitted weighting beside the others', the moderators' part.
+WEIGHTING_PAGES = [
+    ("lenkung@musterstadt.example", "/rounds/1/weighting"),
+    ("t.weber@musterstadt.example", "/rounds/1/weighting"),
+    ("moderation@musterstadt.example", "/rounds/1/weighting"),
+    ("lenkung@musterstadt.example", "/"),
+]
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_weighting_pages_have_no_accessibility_violations(
+    live_server, browser, language, width
+):
+    found = {}
+    for email, path in WEIGHTING_PAGES:
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        try:
+            sign_in(page, live_server, email)
+            if language == "en":
+                page.click(".ww-language button")
+            page.goto(live_server + path)
+            if violations := _violations(page):
+                found[(email, path)] = violations
+            if email.startswith("lenkung") and path != "/":
+                # The question before submitting; nothing is written until it is confirmed.
+                page.click("button[name=action][value=submit]")
+                assert page.locator("form input[name=confirm]").count() == 1
+                if violations := _violations(page):
+                    found[(email, "confirm")] = violations
+        finally:
+            if language == "en":
+                page.click(".ww-language button")
+            context.close()
+    assert found == {}

@@ -2,6 +2,7 @@
 that always lead to an address that answers GET."""
 
 import re
+from pathlib import Path
 
 import pytest
 from werkzeug.exceptions import (
@@ -167,3 +168,21 @@ def test_the_folded_menu_lists_the_same_entries_and_marks_the_current_one(client
     assert re.findall(r'aria-current="page">([^<]+)<', menu) == ["Meine Ideen"]
     assert 'href="/ideas/"' in menu
     assert 'href="/notifications/"' in menu
+
+
+def test_every_rule_of_the_stylesheet_is_closed():
+    # An unclosed rule turns every rule after it into a nested one that matches nothing.
+    css = (Path(__file__).parents[2] / "portal/static/css/wandelwerk.css").read_text()
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    depth, opened = 0, []
+    for line_number, line in enumerate(css.splitlines(), start=1):
+        for char in line:
+            if char == "{":
+                depth += 1
+                opened.append((line_number, line.strip()))
+                # Only @media and @supports hold rules of their own.
+                assert depth == 1 or opened[-2][1].startswith("@"), opened[-2:]
+            elif char == "}":
+                depth -= 1
+                opened.pop()
+    assert depth == 0, opened

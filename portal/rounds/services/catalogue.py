@@ -315,6 +315,10 @@ def _structure_changed(criterion: Criterion, data: CriterionData) -> bool:
 
 def _forget_weights(catalogue: Catalogue) -> None:
     """Drop the board's weighting of *catalogue*: its criteria changed, so must the weights."""
+    # Imported here: the weighting service reads drafts from this module.
+    from portal.rounds.services.weighting import announce_reset
+
+    announce_reset(catalogue)
     db.session.execute(delete(MemberWeighting).where(MemberWeighting.catalogue_id == catalogue.id))
     for criterion in catalogue.criteria:
         criterion.weight = None

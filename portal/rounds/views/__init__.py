@@ -8,4 +8,8 @@ from flask import Blueprint
 bp = Blueprint("rounds", __name__, template_folder="../templates")
 
 # The parts add their routes to the blueprint when they are imported.
-from portal.rounds.views import catalogue, rounds  # noqa: E402, F401
+from portal.rounds.views import (  # noqa: E402, F401
+    catalogue,
+    rounds,
+    weighting,
+)
