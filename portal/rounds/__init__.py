@@ -18,7 +18,7 @@ from portal.core.registry import (
 def init_app(app: Flask) -> None:
     """Serve the round pages and contribute the menu, start-page panels and news."""
     from portal.accounts.models import Role
-    from portal.rounds.services import feed, idea_page, messages, weighting
+    from portal.rounds.services import feed, idea_page, messages, scoring, weighting
     from portal.rounds.views import bp
 
     app.register_blueprint(bp, url_prefix="/rounds")
@@ -31,3 +31,6 @@ def init_app(app: Flask) -> None:
     add_messages(app, messages.MESSAGES)
     # Weighting by the board: the weightings that wait for a board member.
     add_panel_source(app, Role.BOARD_MEMBER, weighting.board_start_items)
+    # Assessment: the ideas that wait for an assessor, on the start page and the round page.
+    add_panel_source(app, Role.ASSESSOR, scoring.assessor_start_items)
+    add_section(app, "round", "aside", scoring.round_section)

@@ -271,3 +271,83 @@ def read_points(data: Mapping[str, str]) -> tuple[dict[int, int], list[str]]:
             continue
         points[int(match[1])] = int(value)
     return points, sorted(set(problems))
+
+
+# --- assessment by the assessors ---------------------------------------------------------------
+
+#: The form field of a criterion's score: "score-<criterion id>".
+SCORE_FIELD = re.compile(r"score-(\d{1,12})")
+#: The form field of a criterion's justification: "justification-<criterion id>".
+JUSTIFICATION_FIELD = re.compile(r"justification-(\d{1,12})")
+
+
+class AssessmentForm(FlaskForm):
+    """An assessor's scores of one idea. Its scores and justifications have one field per
+    criterion of the catalogue in force, so `read_scores` reads them from the request."""
+
+    lock_version = HiddenField()
+
+
+class ConflictForm(FlaskForm):
+    """An assessor declares a conflict of interest with one idea."""
+
+    reason = TextAreaField(
+        _l("What is the conflict of interest?"),
+        description=_l(
+            "For example: “I advised the team that proposed the idea.” The moderators of the "
+            "round read it."
+        ),
+    )
+    lock_version = HiddenField()
+
+
+class RevisionForm(FlaskForm):
+    """An assessor revises their score on a criterion under review. The page has one such form
+    per criterion, with field ids of their own; the names are the same."""
+
+    criterion_id = HiddenField()
+    value = StringField()
+    reason = TextAreaField()
+    lock_version = HiddenField()
+
+
+def read_number(text: str) -> float | None:
+    """Return the number *text* stands for, written as the reader writes it (1.500,5 in
+    German), or None when it is empty; raise ValueError when it is no number."""
+    cleaned = text.strip().replace(" ", "").replace("\u00a0", "")
+    if not cleaned:
+        return None
+    try:
+        return float(parse_decimal(cleaned, locale=str(get_locale() or "de")))
+    except NumberFormatError:
+        raise ValueError(text) from None
+
+
+def read_version(value: object) -> int | None:
+    """Return the version a form sent; a missing or odd one matches no version."""
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
+def read_scores(
+    data: Mapping[str, str],
+) -> tuple[dict[int, float], dict[int, str], dict[str, str]]:
+    """Return the scores sent (criterion id → number; empty ones left out), the
+    justifications (criterion id → text) and what is wrong with their shape, by field."""
+    values: dict[int, float] = {}
+    justifications: dict[int, str] = {}
+    problems: dict[str, str] = {}
+    for name, text in data.items():
+        if match := SCORE_FIELD.fullmatch(name):
+            try:
+                number = read_number(text)
+            except ValueError:
+                problems[name] = _("Please enter a number.")
+                continue
+            if number is not None:
+                values[int(match[1])] = number
+        elif match := JUSTIFICATION_FIELD.fullmatch(name):
+            justifications[int(match[1])] = text
+        elif name.startswith(("score-", "justification-")):
+            problems[name] = _("A field of the form is not one this page offers.")
+    return values, justifications, problems

@@ -11,5 +11,6 @@ bp = Blueprint("rounds", __name__, template_folder="../templates")
 from portal.rounds.views import (  # noqa: E402, F401
     catalogue,
     rounds,
+    scoring,
     weighting,
 )
