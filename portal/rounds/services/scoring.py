@@ -479,7 +479,8 @@ def _reviews(
     own: Assignment,
     others: Sequence[OtherAssessment],
 ) -> dict[int, Review]:
-    """Return the reviews the viewer's submitted assessment is asked for, by criterion id."""
+    """Return the reviews the viewer's submitted assessment is asked for, or that they have
+    answered, by criterion id."""
     mine = {s.criterion_id: s for s in own.scores}
     reviews = {}
     for criterion in criteria:
@@ -489,7 +490,9 @@ def _reviews(
         values = [(str(_("You")), mine[criterion.id].current_value)] + [
             (label, score.current_value) for label, score in given
         ]
-        if not spread_exceeds(round_, (value for _label, value in values)):
+        # A review the viewer answered stays on their page, also once the scores agree.
+        answered = mine[criterion.id].revised_at is not None
+        if not answered and not spread_exceeds(round_, (value for _label, value in values)):
             continue
         reviews[criterion.id] = Review(
             criterion=criterion,
