@@ -21,7 +21,7 @@ from portal.rounds.forms import (
     RevisionForm,
     read_number,
     read_scores,
-    read_version,
+    sent_version,
 )
 from portal.rounds.models import Round
 from portal.rounds.services import access, scoring
@@ -134,7 +134,7 @@ def save_assessment(round_id: int, idea_id: int) -> ResponseReturnValue:
             entered=entered,
         )
     submit = request.form.get("action") == "submit"
-    sent = scoring.Assessment(read_version(form.lock_version.data), values, justifications, submit)
+    sent = scoring.Assessment(sent_version(form.lock_version.data), values, justifications, submit)
     try:
         if submit and not confirmed():
             scoring.check_assessment(round_, idea_id, assessor, sent)
@@ -170,7 +170,7 @@ def declare_conflict(round_id: int, idea_id: int) -> ResponseReturnValue:
             round_, idea_id, 422, message=_("The form could not be read."), conflict_form=form
         )
     reason = form.reason.data or ""
-    version = read_version(form.lock_version.data)
+    version = sent_version(form.lock_version.data)
     try:
         if not confirmed():
             scoring.check_declaration(
@@ -208,7 +208,7 @@ def revise_score(round_id: int, idea_id: int) -> ResponseReturnValue:
     assessor = signed_in_user()
     scoring.own_assignment(round_, idea_id, assessor)
     form = RevisionForm()
-    criterion_id = read_version(form.criterion_id.data) or 0
+    criterion_id = sent_version(form.criterion_id.data) or 0
     revision: dict[str, Any] = {
         "criterion_id": criterion_id,
         "value": form.value.data or "",
@@ -225,7 +225,7 @@ def revise_score(round_id: int, idea_id: int) -> ResponseReturnValue:
     except ValueError:
         value = None
     sent = scoring.Revision(
-        read_version(form.lock_version.data), criterion_id, value, form.reason.data or ""
+        sent_version(form.lock_version.data), criterion_id, value, form.reason.data or ""
     )
     try:
         if not confirmed():
