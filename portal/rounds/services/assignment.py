@@ -891,7 +891,8 @@ def remind(round_: Round, days_before: int, *, at: datetime | None = None) -> in
             [assessor],
             messages.ASSESSMENT_REMINDER,
             {"round": round_.name, "count": count, "due": round_.score_until.isoformat()},
-            Link("rounds.detail", {"round_id": round_.id}),
+            # The assessor's list of the round's ideas to score.
+            Link("rounds.assessments", {"round_id": round_.id}),
             at=at,
         )
     return len(waiting)
