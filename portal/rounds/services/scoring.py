@@ -842,7 +842,7 @@ def assessor_start_items(user: User) -> list[PanelItem]:
         items.append(
             PanelItem(
                 str(label),
-                Link("rounds.assessments", {"round_id": round_.id}),
+                Link("rounds.scoring_list", {"round_id": round_.id}),
                 note=round_.name,
             )
         )
