@@ -26,7 +26,6 @@ def upgrade():
     sa.Column('digest', sa.String(length=64), nullable=False),
     sa.Column('steps_done', sa.Integer(), nullable=False),
     sa.Column('result', sa.JSON(), nullable=False),
-    sa.Column('error', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('municipality_id', sa.Integer(), nullable=False),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from portal.core.jobs import register_jobs
 from portal.core.registry import (
     NavItem,
     add_messages,
@@ -18,7 +19,7 @@ from portal.core.registry import (
 def init_app(app: Flask) -> None:
     """Serve the round pages and contribute the menu, start-page panels and news."""
     from portal.accounts.models import Role
-    from portal.rounds.services import feed, idea_page, messages, weighting
+    from portal.rounds.services import analysis, feed, idea_page, messages, weighting
     from portal.rounds.views import bp
 
     app.register_blueprint(bp, url_prefix="/rounds")
@@ -31,3 +32,5 @@ def init_app(app: Flask) -> None:
     add_messages(app, messages.MESSAGES)
     # Weighting by the board: the weightings that wait for a board member.
     add_panel_source(app, Role.BOARD_MEMBER, weighting.board_start_items)
+    # The analyses of a ranking run in the background, one step per job.
+    register_jobs(app, [analysis.run_analysis_step])

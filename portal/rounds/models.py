@@ -480,10 +480,9 @@ class RankingAnalysis(TenantMixin, Base):
     digest: Mapped[str] = mapped_column(String(64))
     #: How many of the steps (`portal.rounds.services.analysis.STEPS`) are done.
     steps_done: Mapped[int] = mapped_column(Integer, default=0)
-    #: The results of the steps done so far, by step name (plain JSON values).
+    #: The results of the steps done so far, by step name (plain JSON values); a step the
+    #: engine refused holds {"error": its message}.
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    #: Why a step could not be computed (the engine's message); None while all is well.
-    error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
