@@ -16,6 +16,7 @@ from portal.rounds.models import (
     Catalogue,
     RecusalReason,
     Round,
+    RoundIdea,
     RoundPhase,
     Score,
     WeightingMethod,
@@ -136,3 +137,12 @@ def assess(
     db.session.add(assignment)
     db.session.flush()
     return assignment
+
+
+def accept_late(round_: Round, by: User, title: str) -> Idea:
+    """An idea of *round_* whatever the round's phase, as a larger round would hold it."""
+    idea = factories.idea(title=title)
+    idea.cost_euros = 10_000
+    db.session.add(RoundIdea(round_id=round_.id, idea_id=idea.id, added_by_id=by.id))
+    db.session.flush()
+    return idea
