@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
     # The idea page shows an idea's round, and moderators accept ideas in screening there.
     add_section(app, "idea", "facts", idea_page.round_fact)
     add_section(app, "idea", "moderation", idea_page.accept_form)
+    add_section(app, "idea", "main", idea_page.why_this_rank)
     add_messages(app, messages.MESSAGES)
     # Weighting by the board: the weightings that wait for a board member.
     add_panel_source(app, Role.BOARD_MEMBER, weighting.board_start_items)

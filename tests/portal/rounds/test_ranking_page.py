@@ -10,6 +10,7 @@ from portal.extensions import db
 from portal.rounds.models import RoundPhase
 from portal.rounds.services import analysis, ranking, ranking_page
 from tests import factories
+from tests.conftest import start_session
 from tests.portal.rounds import round_states
 from tests.portal.rounds.test_ranking_analysis import KEYS, PROFILES
 
@@ -185,3 +186,92 @@ def test_the_ranking_page_takes_a_bounded_number_of_statements(
         client.get(url(round_))
     assert len(many) == len(few)
     assert len(few) <= 15
+
+
+def why_url(idea):
+    return f"/ideas/{idea.id}"
+
+
+@pytest.mark.parametrize("phase", [P.SCORE, P.DECIDE, P.PUBLISH])
+@pytest.mark.parametrize("role", ROLES)
+def test_who_reads_why_an_idea_ranks_where_it_does(client, login_as, scored, role, phase):
+    round_, ideas, _ = scored
+    round_.phase = phase
+    db.session.commit()
+    # Everybody reads ideas as a member of staff.
+    login_as(role, Role.EMPLOYEE, locale="en")
+
+    html = client.get(why_url(ideas[0])).get_data(as_text=True)
+
+    shown = phase is P.PUBLISH or (phase is P.DECIDE and role in PREPARING)
+    assert ("Why this rank" in html) is shown
+
+
+def test_the_author_reads_why_once_published(client, scored):
+    round_, ideas, _ = scored
+    start_session(client, ideas[0].author)
+    assert "Why this rank" not in client.get(why_url(ideas[0])).get_data(as_text=True)
+    round_.phase = P.PUBLISH
+    db.session.commit()
+
+    assert "Why this rank" in client.get(why_url(ideas[0])).get_data(as_text=True)
+
+
+def test_why_this_rank_explains_with_anonymous_reasons(client, login_as, scored):
+    round_, ideas, _ = scored
+    round_.phase = P.PUBLISH
+    db.session.commit()
+    login_as(Role.EMPLOYEE, locale="en")
+
+    html = client.get(why_url(ideas[4])).get_data(as_text=True)
+
+    assert "Rank 5 of 6" in html
+    # Six ideas: all are among the leading ideas the page protects.
+    assert "It is among the first 6 ideas." in html
+    assert "Assessment A: 1 – Begründung von" in html
+    assert "Assessment B: 0" in html
+    assert "Begründung von" in html
+    assert re.search(r"Begründung von [^<]*</li>", html)
+    # Names only where the round names its assessors.
+    assert "Assessment A" in html
+
+
+def test_named_assessors_are_named(client, login_as, scored):
+    round_, ideas, _ = scored
+    round_.phase = P.PUBLISH
+    round_.assessors_named = True
+    db.session.commit()
+    login_as(Role.EMPLOYEE, locale="en")
+
+    html = client.get(why_url(ideas[4])).get_data(as_text=True)
+
+    assert "Assessment A" not in html
+    assert re.search(r"Assessment ([^:<]+): 1 – Begründung von \1<", html)
+
+
+def test_why_this_rank_names_the_criterion_that_keeps_an_idea_out(scored, monkeypatch):
+    round_, ideas, _ = scored
+    round_.phase = P.PUBLISH
+    monkeypatch.setattr(analysis, "TOP", 3)
+    reader = factories.user(roles={Role.EMPLOYEE})
+
+    why = ranking_page.why_this_rank(ideas[4], round_, reader)
+
+    inputs = ranking.round_inputs(round_)
+    ranked = ranking.rank(inputs)
+    third, fifth = inputs.row(ideas[2].id), inputs.row(ideas[4].id)
+    gaps = ranked.contributions[third] - ranked.contributions[fifth]
+    assert why.rank == 5
+    assert why.last_of_top.id == ideas[2].id
+    assert why.shortest == inputs.criteria[int(gaps.argmax())]
+    assert why.gap == pytest.approx(gaps.max() * 100)
+
+
+def test_an_unranked_idea_says_why(scored):
+    round_, ideas, _ = scored
+    round_.phase = P.PUBLISH
+
+    why = ranking_page.why_this_rank(ideas[6], round_, factories.user(roles={Role.EMPLOYEE}))
+
+    assert why.rank is None
+    assert why.unranked.reason == "too_few"
