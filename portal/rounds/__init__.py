@@ -19,7 +19,15 @@ from portal.core.registry import (
 def init_app(app: Flask) -> None:
     """Serve the round pages and contribute the menu, start-page panels and news."""
     from portal.accounts.models import Role
-    from portal.rounds.services import analysis, assignment, feed, idea_page, messages, weighting
+    from portal.rounds.services import (
+        analysis,
+        assignment,
+        feed,
+        idea_page,
+        messages,
+        scoring,
+        weighting,
+    )
     from portal.rounds.views import bp
 
     app.register_blueprint(bp, url_prefix="/rounds")
@@ -40,3 +48,6 @@ def init_app(app: Flask) -> None:
     )
     # The analyses of a ranking run in the background, one step per job.
     register_jobs(app, [analysis.run_analysis_step])
+    # Assessment: the ideas that wait for an assessor, on the start page and the round page.
+    add_panel_source(app, Role.ASSESSOR, scoring.assessor_start_items)
+    add_section(app, "round", "aside", scoring.round_section)

@@ -13,5 +13,6 @@ from portal.rounds.views import (  # noqa: E402, F401
     catalogue,
     ranking,
     rounds,
+    scoring,
     weighting,
 )
