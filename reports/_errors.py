@@ -6,8 +6,6 @@ the scoring engine's errors do; the portal shows both and never parses them.
 
 from __future__ import annotations
 
-from weasyprint.urls import FatalURLFetchingError
-
 
 class ReportError(ValueError):
     """Base class of every error the reports core raises on invalid input.
@@ -34,11 +32,10 @@ class InvalidLogo(ReportError):
     """The municipality's logo is not a PNG, JPEG or SVG image, or it is too large."""
 
 
-class ResourceRefused(ReportError, FatalURLFetchingError):
-    """A document asked for a resource outside the static folder it may read from.
+class ResourceRefused(ReportError):
+    """A document asked for a resource that is not a file of the static folder it may read from.
 
-    It also derives from WeasyPrint's fatal fetching error, so rendering stops instead of leaving
-    the resource out silently.
+    The rendering stops: a document is not made with a resource silently left out.
     """
 
 

@@ -544,7 +544,14 @@ def _figure(
     )
     if barmode:
         figure.update_layout(barmode=barmode)
-    axis = {"gridcolor": GRID_COLOUR, "linecolor": TEXT_COLOUR, "automargin": True}
+    # Whole numbers with the locale's grouping ("12.000"), not SI prefixes ("12k").
+    axis = {
+        "gridcolor": GRID_COLOUR,
+        "linecolor": TEXT_COLOUR,
+        "automargin": True,
+        "exponentformat": "none",
+        "separatethousands": True,
+    }
     figure.update_xaxes(title_text=_escape(texts.x_axis), **axis)
     figure.update_yaxes(title_text=_escape(texts.y_axis), **axis)
     return figure

@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from reports._documents import (
     Attachment,
@@ -79,7 +79,8 @@ class StaticFetcher(URLFetcher):
     """
 
     def __init__(self, folder: Path | None) -> None:
-        super().__init__(allowed_protocols=("data", "file"))
+        # Any failure stops the rendering, so no document is made with a part left out.
+        super().__init__(allowed_protocols=("data", "file"), fail_on_errors=True)
         self.folder = folder.resolve() if folder is not None else None
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
@@ -95,7 +96,7 @@ class StaticFetcher(URLFetcher):
                     path.as_uri(), path.read_bytes(), {"Content-Type": media_type}
                 )
         raise ResourceRefused(
-            f"The document asked for {url[:200]!r}, which lies outside its static folder.",
+            f"The document asked for {url[:200]!r}, which is not a file of its static folder.",
             hint="Documents may use data: URLs and files of the portal's static folder only.",
         )
 
@@ -153,9 +154,14 @@ def document_pdf(
         html = document_html(
             document, letterhead, attachments=attachments, contents=contents, fonts=fonts
         )
-        return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-            pdf_variant="pdf/a-3a", font_config=_fonts.config
-        )
+        try:
+            return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+                pdf_variant="pdf/a-3a", font_config=_fonts.config
+            )
+        except FatalURLFetchingError as error:
+            if isinstance(error.__cause__, ResourceRefused):
+                raise error.__cause__ from None
+            raise
 
     contents = _rows(document) >= _LONG_FROM_ROWS
     rendered = render(contents)
@@ -232,6 +238,8 @@ def _rows(document: Document) -> int:
 
 def _size(value: int | Decimal) -> str:
     """Return a file size as the council information systems print it: ``110,5 kB``."""
+    if value < 1000:
+        return f"{format_number(value, LANGUAGE)} Byte"
     kilobytes = Decimal(value) / 1000
     if kilobytes < 1000:
         return f"{format_number(kilobytes, LANGUAGE, digits=1)} kB"

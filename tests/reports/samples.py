@@ -121,29 +121,7 @@ def council_paper(
             "Die ersten fünf Plätze bleiben gleich, solange das Gewicht des Nutzens für "
             "Bürger:innen zwischen 28 % und 41 % liegt."
         ),
-        decisions=(
-            reports.Decision("B-2026-07", ranked[0].title, "genehmigt", "Höchster Rang.", 1),
-            reports.Decision(
-                "B-2026-08",
-                ranked[1].title,
-                "zurückgestellt",
-                "",
-                2,
-                True,
-                "Die Vergabe des Rahmenvertrags steht aus; die Lenkungsgruppe "
-                "entscheidet nach der Ausschreibung im März 2027 erneut.",
-            ),
-            reports.Decision(
-                "B-2026-09",
-                ranked[7].title,
-                "genehmigt",
-                "",
-                8,
-                True,
-                "Das Vorhaben ist Voraussetzung für die E-Akte und muss vor "
-                "den höher gereihten Vorschlägen beginnen.",
-            ),
-        ),
+        decisions=_decisions(ranked),
         signature=reports.Signature(
             "Dr. Erika Mustermann",
             "Stadträtin",
@@ -153,6 +131,33 @@ def council_paper(
         ),
         figures=figures,
         annexes=(reports.Annex("Konzeptpapier Ki:GO"),),
+    )
+
+
+def _decisions(ranked: tuple[reports.RankedIdea, ...]) -> tuple[reports.Decision, ...]:
+    """Return the board's decisions on the sample round: two departures from the ranking."""
+    if len(ranked) < 8:
+        return ()
+    return (
+        reports.Decision("B-2026-07", ranked[0].title, "genehmigt", "Höchster Rang.", 1),
+        reports.Decision(
+            "B-2026-08",
+            ranked[1].title,
+            "zurückgestellt",
+            rank=2,
+            departs=True,
+            explanation="Die Vergabe des Rahmenvertrags steht aus; die Lenkungsgruppe "
+            "entscheidet nach der Ausschreibung im März 2027 erneut.",
+        ),
+        reports.Decision(
+            "B-2026-09",
+            ranked[7].title,
+            "genehmigt",
+            rank=8,
+            departs=True,
+            explanation="Das Vorhaben ist Voraussetzung für die E-Akte und muss vor "
+            "den höher gereihten Vorschlägen beginnen.",
+        ),
     )
 
 
