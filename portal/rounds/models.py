@@ -4,9 +4,11 @@ the board's weighting and the assessors' scores."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -415,7 +417,12 @@ class Assignment(TenantMixin, Base):
     __table_args__ = (
         UniqueConstraint("round_id", "idea_id", "assessor_id"),
         Index("ix_assignment_assessor_round", "assessor_id", "round_id", "state"),
-        Index("ix_assignment_round_idea", "round_id", "idea_id"),
+        # The progress of a round counts its assessments by idea and by assessor from these
+        # indexes alone (the tenant filter reads the municipality, hence its column).
+        Index("ix_assignment_round_idea", "round_id", "idea_id", "state", "municipality_id"),
+        Index(
+            "ix_assignment_round_assessor", "round_id", "assessor_id", "state", "municipality_id"
+        ),
         CheckConstraint("(state = 'recused') = (recusal IS NOT NULL)", name="recused_has_reason"),
         CheckConstraint(
             "(state = 'submitted') = (submitted_at IS NOT NULL)", name="submitted_has_time"
@@ -459,6 +466,35 @@ class Score(TenantMixin, Base):
     def current_value(self) -> float:
         """Return the value that counts: the revised one, if the score was revised."""
         return self.value if self.revised_value is None else self.revised_value
+
+
+class RankingAnalysis(TenantMixin, Base):
+    """The heavy analyses of a round's ranking for one state of its inputs.
+
+    `digest` is a hash of everything the analyses read (criteria, weights, ideas, scores, the
+    analyses' parameters), so a row never goes stale: a changed score makes a new digest and a
+    new row. The steps run as background jobs, one after the other; each adds its part to
+    `result`.
+    """
+
+    __tablename__ = "ranking_analysis"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("prioritisation_round.id", ondelete="CASCADE"))
+    #: SHA-256 of the inputs, in hex.
+    digest: Mapped[str] = mapped_column(String(64))
+    #: How many of the steps (`portal.rounds.services.analysis.STEPS`) are done.
+    steps_done: Mapped[int] = mapped_column(Integer, default=0)
+    #: The results of the steps done so far, by step name (plain JSON values); a step the
+    #: engine refused holds {"error": its message}.
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("round_id", "digest"),
+        CheckConstraint("steps_done >= 0", name="steps_done_not_negative"),
+    )
 
 
 class AssessmentReminder(TenantMixin, Base):

@@ -51,7 +51,6 @@ from portal.rounds.models import (
     RoundPhase,
     Score,
 )
-from portal.rounds.services import catalogue as catalogues
 
 S = AssignmentState
 
@@ -158,15 +157,16 @@ def _bump(assignment: Assignment) -> None:
         ) from None
 
 
-def _frozen(round_: Round) -> Catalogue | None:
-    """Return the catalogue version in force for scoring, criteria and levels loaded."""
-    found = catalogues.latest_frozen(round_)
-    if found is None:
-        return None
+def _frozen(round_: Round, *, levels: bool = True) -> Catalogue | None:
+    """Return the catalogue version in force for scoring, with its criteria (and their levels
+    where *levels*) loaded."""
+    criteria = selectinload(Catalogue.criteria)
     return db.session.scalar(
         select(Catalogue)
-        .options(selectinload(Catalogue.criteria).selectinload(Criterion.levels))
-        .where(Catalogue.id == found.id)
+        .options(criteria.selectinload(Criterion.levels) if levels else criteria)
+        .where(Catalogue.round_id == round_.id, Catalogue.frozen_at.is_not(None))
+        .order_by(Catalogue.version.desc())
+        .limit(1)
     )
 
 
@@ -762,7 +762,7 @@ def assessment_list(round_: Round, assessor: User, page: int, per_page: int) -> 
     counts = _progress_counts(round_, assessor)
     if not any(counts.values()):
         raise Forbidden(_("You are not asked to score any idea of this round."))
-    frozen = _frozen(round_)
+    frozen = _frozen(round_, levels=False)
     scored_ids = [c.id for c in frozen.criteria if is_scored(c)] if frozen is not None else []
     rating_ids = [c.id for c in frozen.criteria if c.kind is CriterionKind.RATING] if frozen else []
     order = case((Assignment.state == S.OPEN, 0), (Assignment.state == S.SUBMITTED, 1), else_=2)
@@ -842,7 +842,7 @@ def assessor_start_items(user: User) -> list[PanelItem]:
         items.append(
             PanelItem(
                 str(label),
-                Link("rounds.assessments", {"round_id": round_.id}),
+                Link("rounds.scoring_list", {"round_id": round_.id}),
                 note=round_.name,
             )
         )

@@ -33,14 +33,14 @@ PER_PAGE = 50
 
 @bp.route("/<int:round_id>/assessments")
 @allow(Role.ASSESSOR)
-def assessments(round_id: int) -> ResponseReturnValue:
+def scoring_list(round_id: int) -> ResponseReturnValue:
     round_ = access.get_round(round_id)
     listing = scoring.assessment_list(round_, signed_in_user(), page_number(), PER_PAGE)
     return render_template("rounds/scoring_list.html", listing=listing, progress=scoring.Progress)
 
 
 def _form_url(round_: Round, idea_id: int, anchor: str | None = None) -> str:
-    return url_for("rounds.assessment", round_id=round_.id, idea_id=idea_id, _anchor=anchor)
+    return url_for("rounds.scoring_form", round_id=round_.id, idea_id=idea_id, _anchor=anchor)
 
 
 def _render(
@@ -80,7 +80,7 @@ def _render(
 
 @bp.route("/<int:round_id>/assessments/<int:idea_id>")
 @allow(Role.ASSESSOR)
-def assessment(round_id: int, idea_id: int) -> ResponseReturnValue:
+def scoring_form(round_id: int, idea_id: int) -> ResponseReturnValue:
     return _render(access.get_round(round_id), idea_id)
 
 
@@ -112,7 +112,7 @@ def _confirm_submission(round_: Round, idea_id: int) -> ResponseReturnValue:
 
 @bp.route("/<int:round_id>/assessments/<int:idea_id>", methods=["POST"])
 @allow(Role.ASSESSOR)
-def save_assessment(round_id: int, idea_id: int) -> ResponseReturnValue:
+def scoring_save(round_id: int, idea_id: int) -> ResponseReturnValue:
     round_ = access.get_round(round_id)
     assessor = signed_in_user()
     # Only the assigned assessor learns anything about the form, also about its shape.
@@ -160,7 +160,7 @@ def save_assessment(round_id: int, idea_id: int) -> ResponseReturnValue:
 
 @bp.route("/<int:round_id>/assessments/<int:idea_id>/conflict", methods=["POST"])
 @allow(Role.ASSESSOR)
-def declare_conflict(round_id: int, idea_id: int) -> ResponseReturnValue:
+def scoring_conflict(round_id: int, idea_id: int) -> ResponseReturnValue:
     round_ = access.get_round(round_id)
     assessor = signed_in_user()
     scoring.own_assignment(round_, idea_id, assessor)
@@ -198,12 +198,12 @@ def declare_conflict(round_id: int, idea_id: int) -> ResponseReturnValue:
     except Conflict as refused:
         return _render(round_, idea_id, 409, message=refused.message, conflict_form=form)
     flash(_("You have declared a conflict of interest and no longer score this idea."), "success")
-    return redirect(url_for("rounds.assessments", round_id=round_.id))
+    return redirect(url_for("rounds.scoring_list", round_id=round_.id))
 
 
 @bp.route("/<int:round_id>/assessments/<int:idea_id>/revision", methods=["POST"])
 @allow(Role.ASSESSOR)
-def revise_score(round_id: int, idea_id: int) -> ResponseReturnValue:
+def scoring_revision(round_id: int, idea_id: int) -> ResponseReturnValue:
     round_ = access.get_round(round_id)
     assessor = signed_in_user()
     scoring.own_assignment(round_, idea_id, assessor)

@@ -178,7 +178,7 @@ def test_the_form_shows_the_idea_and_each_criterion_with_its_anchored_levels(cli
     assert "Termine gibt es nur telefonisch." in html
     entlastung = setting["criteria"]["entlastung"]
     # The levels are a radio group whose labels are the level sentences.
-    assert f'<legend class="kern-label ww-scoring__legend">{entlastung.name}</legend>' in html
+    assert f'ww-scoring__legend">{entlastung.name}</legend>' in html
     assert re.search(
         rf'name="score-{entlastung.id}" value="3">\s*<label[^>]*>3 — entlastet mehrere Ämter '
         r"spürbar</label>",
