@@ -768,10 +768,10 @@ def test_the_list_shows_open_saved_submitted_and_recused_ideas_with_the_due_date
     # Open ones first, by title, then submitted and recused ones.
     assert states == ["Entwurf gespeichert", "Offen", "Eingereicht", "Befangen"]
     assert "Bürgerkonto" in rows[0]
-    assert "1 von 5" in rows[0]
+    assert "1 von 5 Kriterien bewertet" in rows[0]
     assert "Online-Terminvergabe" in rows[1]
-    assert "0 von 5" in rows[1]
-    assert "5 von 5" in rows[2]
+    assert "0 von 5 Kriterien bewertet" in rows[1]
+    assert "5 von 5 Kriterien bewertet" in rows[2]
     assert "Unterstützt die Idee" in rows[3]
     # A recused idea is not a link to its form.
     assert f"/assessments/{ideas['E-Rechnung'].id}" not in html
