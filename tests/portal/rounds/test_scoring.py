@@ -832,3 +832,24 @@ def test_the_list_and_the_form_need_a_bounded_number_of_statements(
     colleague(setting, {"nutzen_buerger": 3})
     assert statements() == few
     assert max(few) <= 15, few
+
+
+def test_a_conflict_can_be_declared_while_the_round_is_screened(client, moderator):
+    round_ = round_states.round_with_template(moderator)
+    idea = round_states.accept(round_, moderator)
+    phases.move_phase(round_, P.SCREEN, moderator)
+    assessor = factories.user(roles={Role.ASSESSOR})
+    assignment = round_states.assigned(round_, idea, assessor)
+    start_session(client, assessor)
+    url = f"/rounds/{round_.id}/assessments/{idea.id}"
+    response = client.post(
+        url + "/conflict",
+        data={
+            "csrf_token": csrf_token(client, url),
+            "lock_version": str(assignment.lock_version),
+            "reason": "Mein Team hat die Idee eingereicht.",
+            "confirm": "1",
+        },
+    )
+    assert response.status_code == 302
+    assert fresh(assignment).recusal is RecusalReason.DECLARED
