@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from portal.accounts.models import Role
+from portal.accounts.models import Municipality, Role
+from portal.core.tenancy import set_tenant
 from portal.extensions import db
 from portal.rounds.models import (
     Assignment,
@@ -853,3 +854,24 @@ def test_a_conflict_can_be_declared_while_the_round_is_screened(client, moderato
     )
     assert response.status_code == 302
     assert fresh(assignment).recusal is RecusalReason.DECLARED
+
+
+def test_the_assessor_pages_of_another_municipality_answer_404(client, setting, writes_nothing):
+    home = factories.municipality()
+    other = Municipality(slug="nachbarstadt", name="Stadt Nachbarstadt")
+    db.session.add(other)
+    db.session.flush()
+    set_tenant(other.id)
+    neighbour, idea = round_states.scoring_round(round_states.moderator())
+    set_tenant(home.id)
+    # The home assessor's own round and idea, addressed under the neighbour's round.
+    as_assessor(client, setting)
+    token = csrf_token(client, form_url(setting))
+    for r, i in ((neighbour.id, idea.id), (neighbour.id, setting["idea"].id)):
+        base = f"/rounds/{r}/assessments"
+        assert client.get(base).status_code == 404
+        assert client.get(f"{base}/{i}").status_code == 404
+        with writes_nothing():
+            for path in (f"{base}/{i}", f"{base}/{i}/conflict", f"{base}/{i}/revision"):
+                response = client.post(path, data={"csrf_token": token, "reason": "x"})
+                assert response.status_code == 404, path
