@@ -1,0 +1,222 @@
+"""The export of a round's ranking, from which anyone can recompute it (docs/round-export.md).
+
+The export holds what `ranking.round_inputs` read and what `ranking.rank` made of it: the
+criteria with their directions, scales and weights, the ranked ideas, every single score behind
+the aggregated matrix (and the ideas' own estimates where a criterion reads them), the ranking,
+and the ideas set apart. It never holds a score of a recused or unsubmitted assessment (those
+never enter the ranking), and names the assessors only where the round says they are named.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import zipfile
+from collections.abc import Iterable
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+import scoring
+from portal.accounts.models import User
+from portal.extensions import db
+from portal.rounds.models import Assignment, AssignmentState, Round, Score
+from portal.rounds.services import ranking
+from portal.rounds.services.ranking import RoundInputs
+
+#: The version of the format; raised whenever a field changes meaning or disappears.
+FORMAT = "wandelwerk-round-export/1"
+
+#: The files of the CSV bundle and their columns, in order.
+CSV_FILES: dict[str, tuple[str, ...]] = {
+    "round.csv": (
+        "format",
+        "round_id",
+        "round_name",
+        "method",
+        "aggregation",
+        "min_assessors",
+        "tie_tolerance",
+    ),
+    "criteria.csv": ("id", "name", "direction", "scale_min", "scale_max", "weight", "source"),
+    "ideas.csv": ("id", "title"),
+    "scores.csv": ("assessor", "idea", "criterion", "value", "justification"),
+    "ranking.csv": ("idea", "score", "rank"),
+    "set_apart.csv": ("idea", "title", "reason", "assessments"),
+}
+
+
+def pseudonyms(round_id: int, assessor_ids: Iterable[int]) -> dict[int, str]:
+    """Return "A1", "A2", … per assessor, in an order keyed by the portal's secret.
+
+    The same assessor keeps the same pseudonym in every export of the round, but neither the
+    order of user ids nor of assignments shows through, so the pseudonym reveals nobody.
+    """
+    key = str(current_app.config["SECRET_KEY"]).encode()
+
+    def keyed(user_id: int) -> str:
+        return hmac.new(key, f"{round_id}:{user_id}".encode(), hashlib.sha256).hexdigest()
+
+    ordered = sorted(set(assessor_ids), key=keyed)
+    return {user_id: f"A{n}" for n, user_id in enumerate(ordered, start=1)}
+
+
+def _score_rows(round_: Round, inputs: RoundInputs) -> list[dict[str, Any]]:
+    """Return one row per submitted score behind the ranking and per estimate a criterion reads,
+    ordered by idea, criterion and assessor."""
+    ranked_ids = set(inputs.idea_ids)
+    assessed = {c.id: c for c in inputs.criteria if not c.from_idea}
+    found = db.session.execute(
+        select(
+            Assignment.assessor_id,
+            Assignment.idea_id,
+            Score.criterion_id,
+            Score.value,
+            Score.revised_value,
+            Score.justification,
+        )
+        .join(Score, Score.assignment_id == Assignment.id)
+        .where(
+            Assignment.round_id == round_.id,
+            # Recused and open assessments never count, so they never leave the portal.
+            Assignment.state == AssignmentState.SUBMITTED,
+            Score.criterion_id.in_(list(assessed)),
+        )
+    ).all()
+    found = [row for row in found if row.idea_id in ranked_ids]
+    if round_.assessors_named:
+        ids = {row.assessor_id for row in found}
+        names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+        label = names
+    else:
+        label = pseudonyms(round_.id, (row.assessor_id for row in found))
+    position = {c.id: j for j, c in enumerate(inputs.criteria)}
+    rows: list[dict[str, Any]] = [
+        {
+            "assessor": label[row.assessor_id],
+            "idea": row.idea_id,
+            "criterion": row.criterion_id,
+            "value": row.value if row.revised_value is None else row.revised_value,
+            "justification": row.justification,
+        }
+        for row in found
+    ]
+    for j, criterion in enumerate(inputs.criteria):
+        if criterion.from_idea:
+            # The estimate as the ranking uses it: clipped to the criterion's scale.
+            rows.extend(
+                {
+                    "assessor": None,
+                    "idea": idea.id,
+                    "criterion": criterion.id,
+                    "value": float(inputs.matrix[i, j]),
+                    "justification": "",
+                }
+                for i, idea in enumerate(inputs.ideas)
+            )
+    rows.sort(key=lambda r: (r["idea"], position[r["criterion"]], r["assessor"] or ""))
+    return rows
+
+
+def round_export(round_: Round, user: User) -> dict[str, Any]:
+    """Return the export of *round_*'s ranking as plain JSON values, if *user* may read it.
+
+    Raise `Forbidden` for readers the ranking is not published to and `RankingUnavailable`
+    for a round that cannot be ranked yet.
+    """
+    ranking.require_ranking_reader(round_, user)
+    inputs = ranking.round_inputs(round_)
+    ranked = ranking.rank(inputs)
+    return {
+        "format": FORMAT,
+        "round": {"id": round_.id, "name": round_.name},
+        "method": {
+            "name": "weighted_sum",
+            "aggregation": {"name": ranking.AGGREGATION, "min_assessors": inputs.min_assessors},
+            "tie_tolerance": scoring.TIE_TOLERANCE,
+        },
+        "criteria": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "direction": c.direction.value,
+                "scale": {"min": c.scale.low, "max": c.scale.high},
+                "weight": c.weight,
+                "source": "idea" if c.from_idea else "assessors",
+            }
+            for c in inputs.criteria
+        ],
+        "ideas": [{"id": idea.id, "title": idea.title} for idea in inputs.ideas],
+        "scores": _score_rows(round_, inputs),
+        "ranking": [
+            {
+                "idea": inputs.ideas[int(i)].id,
+                "score": float(ranked.scores[i]),
+                "rank": int(ranked.ranks[i]),
+            }
+            for i in ranked.order
+        ],
+        "set_apart": [
+            {
+                "idea": u.idea.id,
+                "title": u.idea.title,
+                "reason": u.reason,
+                "assessments": u.idea.assessments,
+            }
+            for u in inputs.unranked
+        ],
+    }
+
+
+def _csv(columns: tuple[str, ...], rows: Iterable[Iterable[Any]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    # repr keeps every float exact when read back; None is an empty cell.
+    writer.writerows(
+        ["" if v is None else repr(v) if isinstance(v, float) else v for v in row] for row in rows
+    )
+    # A BOM lets spreadsheet programs read the umlauts as UTF-8.
+    return out.getvalue().encode("utf-8-sig")
+
+
+def csv_bundle(export: dict[str, Any]) -> bytes:
+    """Return the export as a ZIP archive of CSV files with the same content (`CSV_FILES`)."""
+    method = export["method"]
+    tables = {
+        "round.csv": [
+            [
+                export["format"],
+                export["round"]["id"],
+                export["round"]["name"],
+                method["name"],
+                method["aggregation"]["name"],
+                method["aggregation"]["min_assessors"],
+                method["tie_tolerance"],
+            ]
+        ],
+        "criteria.csv": [
+            [
+                c["id"],
+                c["name"],
+                c["direction"],
+                c["scale"]["min"],
+                c["scale"]["max"],
+                c["weight"],
+                c["source"],
+            ]
+            for c in export["criteria"]
+        ],
+        "ideas.csv": [[i["id"], i["title"]] for i in export["ideas"]],
+        "scores.csv": [[s[k] for k in CSV_FILES["scores.csv"]] for s in export["scores"]],
+        "ranking.csv": [[r[k] for k in CSV_FILES["ranking.csv"]] for r in export["ranking"]],
+        "set_apart.csv": [[s[k] for k in CSV_FILES["set_apart.csv"]] for s in export["set_apart"]],
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, columns in CSV_FILES.items():
+            archive.writestr(name, _csv(columns, tables[name]))
+    return out.getvalue()
