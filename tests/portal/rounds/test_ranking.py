@@ -138,14 +138,14 @@ def test_a_round_without_submitted_scores_says_so(three):
     round_, ideas = three
     round_states.assess(round_, ideas[0], profile(), state=AssignmentState.OPEN)
 
-    with pytest.raises(RankingUnavailable, match="No idea has enough submitted assessments"):
+    with pytest.raises(RankingUnavailable, match="genug abgeschlossene Bewertungen"):
         ranking.round_inputs(round_)
 
 
 def test_a_round_before_scoring_has_no_ranking(moderator):
     collecting = round_states.round_with_template(moderator)
 
-    with pytest.raises(RankingUnavailable, match="from the score phase on"):
+    with pytest.raises(RankingUnavailable, match="ab der Bewertungsphase"):
         ranking.round_inputs(collecting)
 
 

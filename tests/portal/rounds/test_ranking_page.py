@@ -210,11 +210,11 @@ def test_who_reads_why_an_idea_ranks_where_it_does(client, login_as, scored, rol
 def test_the_author_reads_why_once_published(client, scored):
     round_, ideas, _ = scored
     start_session(client, ideas[0].author)
-    assert "Why this rank" not in client.get(why_url(ideas[0])).get_data(as_text=True)
+    assert 'id="why-this-rank"' not in client.get(why_url(ideas[0])).get_data(as_text=True)
     round_.phase = P.PUBLISH
     db.session.commit()
 
-    assert "Why this rank" in client.get(why_url(ideas[0])).get_data(as_text=True)
+    assert 'id="why-this-rank"' in client.get(why_url(ideas[0])).get_data(as_text=True)
 
 
 def test_why_this_rank_explains_with_anonymous_reasons(client, login_as, scored):
