@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 from flask import current_app
 from sqlalchemy import select
 
@@ -50,7 +51,8 @@ CSV_FILES: dict[str, tuple[str, ...]] = {
 
 
 def pseudonyms(round_id: int, assessor_ids: Iterable[int]) -> dict[int, str]:
-    """Return "A1", "A2", … per assessor, in an order keyed by the portal's secret.
+    """Return "A1", "A2", … per assessor ("A01" … from ten on, so that they sort), in an order
+    keyed by the portal's secret.
 
     The same assessor keeps the same pseudonym in every export of the round, but neither the
     order of user ids nor of assignments shows through, so the pseudonym reveals nobody.
@@ -61,62 +63,71 @@ def pseudonyms(round_id: int, assessor_ids: Iterable[int]) -> dict[int, str]:
         return hmac.new(key, f"{round_id}:{user_id}".encode(), hashlib.sha256).hexdigest()
 
     ordered = sorted(set(assessor_ids), key=keyed)
-    return {user_id: f"A{n}" for n, user_id in enumerate(ordered, start=1)}
+    width = len(str(len(ordered)))
+    return {user_id: f"A{n:0{width}d}" for n, user_id in enumerate(ordered, start=1)}
 
 
 def _score_rows(round_: Round, inputs: RoundInputs) -> list[dict[str, Any]]:
     """Return one row per submitted score behind the ranking and per estimate a criterion reads,
-    ordered by idea, criterion and assessor."""
-    ranked_ids = set(inputs.idea_ids)
-    assessed = {c.id: c for c in inputs.criteria if not c.from_idea}
-    found = db.session.execute(
-        select(
-            Assignment.assessor_id,
-            Assignment.idea_id,
-            Score.criterion_id,
-            Score.value,
-            Score.revised_value,
-            Score.justification,
-        )
-        .join(Score, Score.assignment_id == Assignment.id)
-        .where(
-            Assignment.round_id == round_.id,
-            # Recused and open assessments never count, so they never leave the portal.
-            Assignment.state == AssignmentState.SUBMITTED,
-            Score.criterion_id.in_(list(assessed)),
-        )
-    ).all()
-    found = [row for row in found if row.idea_id in ranked_ids]
+    ordered by idea, criterion and assessor.
+
+    The values are those the ranking was computed from (`inputs.assessments`, the current value
+    of each submitted score), so export and ranking cannot disagree; only the justifications are
+    read beside them.
+    """
     if round_.assessors_named:
-        ids = {row.assessor_id for row in found}
-        names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
-        label = names
+        names = dict(
+            db.session.execute(
+                select(User.id, User.name).where(User.id.in_(inputs.assessor_ids))
+            ).all()
+        )
+        label = [names[user_id] for user_id in inputs.assessor_ids]
     else:
-        label = pseudonyms(round_.id, (row.assessor_id for row in found))
-    position = {c.id: j for j, c in enumerate(inputs.criteria)}
-    rows: list[dict[str, Any]] = [
-        {
-            "assessor": label[row.assessor_id],
-            "idea": row.idea_id,
-            "criterion": row.criterion_id,
-            "value": row.value if row.revised_value is None else row.revised_value,
-            "justification": row.justification,
-        }
-        for row in found
-    ]
+        known = pseudonyms(round_.id, inputs.assessor_ids)
+        label = [known[user_id] for user_id in inputs.assessor_ids]
+    texts = {
+        (row.assessor_id, row.idea_id, row.criterion_id): row.justification
+        for row in db.session.execute(
+            select(
+                Assignment.assessor_id, Assignment.idea_id, Score.criterion_id, Score.justification
+            )
+            .join(Score, Score.assignment_id == Assignment.id)
+            .where(
+                Assignment.round_id == round_.id,
+                Assignment.state == AssignmentState.SUBMITTED,
+                Score.justification != "",
+            )
+        )
+    }
+    ideas = inputs.idea_ids
+    criteria = [c.id for c in inputs.criteria]
+    rows: list[dict[str, Any]] = []
+    # Recused and open assessments are not in `assessments`, so they never leave the portal.
+    for a, i, j in np.argwhere(~np.isnan(inputs.assessments)):
+        key = (inputs.assessor_ids[a], ideas[i], criteria[j])
+        rows.append(
+            {
+                "assessor": label[a],
+                "idea": ideas[i],
+                "criterion": criteria[j],
+                "value": float(inputs.assessments[a, i, j]),
+                "justification": texts.get(key, ""),
+            }
+        )
     for j, criterion in enumerate(inputs.criteria):
         if criterion.from_idea:
             # The estimate as the ranking uses it: clipped to the criterion's scale.
             rows.extend(
                 {
                     "assessor": None,
-                    "idea": idea.id,
+                    "idea": idea_id,
                     "criterion": criterion.id,
                     "value": float(inputs.matrix[i, j]),
                     "justification": "",
                 }
-                for i, idea in enumerate(inputs.ideas)
+                for i, idea_id in enumerate(ideas)
             )
+    position = {criterion_id: j for j, criterion_id in enumerate(criteria)}
     rows.sort(key=lambda r: (r["idea"], position[r["criterion"]], r["assessor"] or ""))
     return rows
 

@@ -25,7 +25,7 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
 @allow(SIGNED_IN)
 def export_json(round_id: int) -> ResponseReturnValue:
     found = export.round_export(access.get_round(round_id), signed_in_user())
-    body = json.dumps(found, ensure_ascii=False, indent=1).encode()
+    body = json.dumps(found, ensure_ascii=False, separators=(",", ":")).encode()
     return _download(body, "application/json", f"wandelwerk-round-{round_id}.json")
 
 
