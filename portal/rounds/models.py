@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -489,4 +490,72 @@ class RankingAnalysis(TenantMixin, Base):
     __table_args__ = (
         UniqueConstraint("round_id", "digest"),
         CheckConstraint("steps_done >= 0", name="steps_done_not_negative"),
+    )
+
+
+class RankingSnapshot(TenantMixin, Base):
+    """The aggregated scores of a round's ranking in one state of its inputs, as the ranking
+    page showed them, so that what-if and the portfolio vary that state without gathering and
+    aggregating every score again.
+
+    `digest` is the inputs' digest (`RoundInputs.digest`); a new state makes a new row and the
+    older rows of the round go.
+    """
+
+    __tablename__ = "ranking_snapshot"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("prioritisation_round.id", ondelete="CASCADE"))
+    #: SHA-256 of the inputs, in hex.
+    digest: Mapped[str] = mapped_column(String(64))
+    #: The ranked ideas' ids, in the matrix's row order.
+    idea_ids: Mapped[list[int]] = mapped_column(JSON)
+    #: Per criterion, in the catalogue's order: id, name, direction, scale, weight, knock-out.
+    criteria: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    #: The aggregated scores, ideas × criteria, as little-endian float64 in row order.
+    matrix: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("round_id", "digest"),)
+
+
+class PortfolioExclusion(TenantMixin, Base):
+    """An idea of a round the moderators keep out of the portfolio proposal, and why."""
+
+    __tablename__ = "portfolio_exclusion"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("prioritisation_round.id", ondelete="CASCADE"))
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    idea: Mapped[Idea] = relationship()
+
+    __table_args__ = (UniqueConstraint("round_id", "idea_id"),)
+
+
+class PortfolioDependency(TenantMixin, Base):
+    """Idea `idea_id` of a round can only be done if idea `needs_id` is done too ("B needs A")."""
+
+    __tablename__ = "portfolio_dependency"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("prioritisation_round.id", ondelete="CASCADE"))
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"))
+    needs_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    idea: Mapped[Idea] = relationship(foreign_keys=[idea_id])
+    needs: Mapped[Idea] = relationship(foreign_keys=[needs_id])
+
+    __table_args__ = (
+        UniqueConstraint("round_id", "idea_id", "needs_id"),
+        CheckConstraint("idea_id <> needs_id", name="not_on_itself"),
     )

@@ -14,4 +14,5 @@ from portal.rounds.views import (  # noqa: E402, F401
     ranking,
     rounds,
     weighting,
+    whatif,
 )
