@@ -15,6 +15,7 @@ import hmac
 import io
 import zipfile
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -99,37 +100,40 @@ def _score_rows(round_: Round, inputs: RoundInputs) -> list[dict[str, Any]]:
             )
         )
     }
-    ideas = inputs.idea_ids
-    criteria = [c.id for c in inputs.criteria]
-    rows: list[dict[str, Any]] = []
+    ideas = np.array(inputs.idea_ids, dtype=np.int64)
+    criteria = np.array([c.id for c in inputs.criteria], dtype=np.int64)
     # Recused and open assessments are not in `assessments`, so they never leave the portal.
-    for a, i, j in np.argwhere(~np.isnan(inputs.assessments)):
-        key = (inputs.assessor_ids[a], ideas[i], criteria[j])
-        rows.append(
-            {
-                "assessor": label[a],
-                "idea": ideas[i],
-                "criterion": criteria[j],
-                "value": float(inputs.assessments[a, i, j]),
-                "justification": texts.get(key, ""),
-            }
+    a, i, j = np.nonzero(~np.isnan(inputs.assessments))
+    values = inputs.assessments[a, i, j]
+    # The idea's estimates as the ranking uses them (clipped to the scale), without assessor.
+    measured = [k for k, c in enumerate(inputs.criteria) if c.from_idea]
+    grid = np.meshgrid(np.arange(len(ideas)), measured, indexing="ij")
+    mi, mj = grid[0].ravel(), grid[1].ravel()
+    i, j = np.concatenate([i, mi]), np.concatenate([j, mj])
+    values = np.concatenate([values, inputs.matrix[mi, mj]])
+    # By idea, criterion (in the catalogue's order) and assessor; estimates have none (-1).
+    rank_of = np.argsort(np.argsort(np.array(label, dtype=object), kind="stable"), kind="stable")
+    who = np.concatenate([rank_of[a], np.full(len(mi), -1)])
+    order = np.lexsort((who, j, ideas[i]))
+    by_rank = [label[k] for k in np.argsort(rank_of)]
+    assessor_ids = np.array((*inputs.assessor_ids, 0), dtype=np.int64)
+    return [
+        {
+            "assessor": by_rank[w] if w >= 0 else None,
+            "idea": idea,
+            "criterion": criterion,
+            "value": value,
+            "justification": texts.get((user, idea, criterion), "") if w >= 0 else "",
+        }
+        for w, user, idea, criterion, value in zip(
+            who[order].tolist(),
+            assessor_ids[np.concatenate([a, np.full(len(mi), -1)])][order].tolist(),
+            ideas[i][order].tolist(),
+            criteria[j][order].tolist(),
+            values[order].tolist(),
+            strict=True,
         )
-    for j, criterion in enumerate(inputs.criteria):
-        if criterion.from_idea:
-            # The estimate as the ranking uses it: clipped to the criterion's scale.
-            rows.extend(
-                {
-                    "assessor": None,
-                    "idea": idea_id,
-                    "criterion": criterion.id,
-                    "value": float(inputs.matrix[i, j]),
-                    "justification": "",
-                }
-                for i, idea_id in enumerate(ideas)
-            )
-    position = {criterion_id: j for j, criterion_id in enumerate(criteria)}
-    rows.sort(key=lambda r: (r["idea"], position[r["criterion"]], r["assessor"] or ""))
-    return rows
+    ]
 
 
 def round_export(round_: Round, user: User) -> dict[str, Any]:
@@ -186,10 +190,8 @@ def _csv(columns: tuple[str, ...], rows: Iterable[Iterable[Any]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
-    # repr keeps every float exact when read back; None is an empty cell.
-    writer.writerows(
-        ["" if v is None else repr(v) if isinstance(v, float) else v for v in row] for row in rows
-    )
+    # The csv module writes floats by repr (exact when read back) and None as an empty cell.
+    writer.writerows(rows)
     # A BOM lets spreadsheet programs read the umlauts as UTF-8.
     return out.getvalue().encode("utf-8-sig")
 
@@ -197,7 +199,7 @@ def _csv(columns: tuple[str, ...], rows: Iterable[Iterable[Any]]) -> bytes:
 def csv_bundle(export: dict[str, Any]) -> bytes:
     """Return the export as a ZIP archive of CSV files with the same content (`CSV_FILES`)."""
     method = export["method"]
-    tables = {
+    tables: dict[str, Iterable[Iterable[Any]]] = {
         "round.csv": [
             [
                 export["format"],
@@ -222,9 +224,9 @@ def csv_bundle(export: dict[str, Any]) -> bytes:
             for c in export["criteria"]
         ],
         "ideas.csv": [[i["id"], i["title"]] for i in export["ideas"]],
-        "scores.csv": [[s[k] for k in CSV_FILES["scores.csv"]] for s in export["scores"]],
-        "ranking.csv": [[r[k] for k in CSV_FILES["ranking.csv"]] for r in export["ranking"]],
-        "set_apart.csv": [[s[k] for k in CSV_FILES["set_apart.csv"]] for s in export["set_apart"]],
+        "scores.csv": map(itemgetter(*CSV_FILES["scores.csv"]), export["scores"]),
+        "ranking.csv": map(itemgetter(*CSV_FILES["ranking.csv"]), export["ranking"]),
+        "set_apart.csv": map(itemgetter(*CSV_FILES["set_apart.csv"]), export["set_apart"]),
     }
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
