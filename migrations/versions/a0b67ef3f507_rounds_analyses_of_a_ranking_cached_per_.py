@@ -1,7 +1,7 @@
 """rounds: analyses of a ranking cached per state of its inputs
 
 Revision ID: a0b67ef3f507
-Revises: 89ff1a651ea1
+Revises: 0d23c0a98a5d
 Create Date: 2026-11-30 08:31:04.943001
 
 The agreement, stability, rank probabilities and other methods' orders of a round's ranking,
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a0b67ef3f507'
-down_revision = '89ff1a651ea1'
+down_revision = '0d23c0a98a5d'
 branch_labels = None
 depends_on = None
 

@@ -19,7 +19,15 @@ from portal.core.registry import (
 def init_app(app: Flask) -> None:
     """Serve the round pages and contribute the menu, start-page panels and news."""
     from portal.accounts.models import Role
-    from portal.rounds.services import analysis, feed, idea_page, messages, weighting
+    from portal.rounds.services import (
+        analysis,
+        assignment,
+        feed,
+        idea_page,
+        messages,
+        scoring,
+        weighting,
+    )
     from portal.rounds.views import bp
 
     app.register_blueprint(bp, url_prefix="/rounds")
@@ -33,5 +41,13 @@ def init_app(app: Flask) -> None:
     add_messages(app, messages.MESSAGES)
     # Weighting by the board: the weightings that wait for a board member.
     add_panel_source(app, Role.BOARD_MEMBER, weighting.board_start_items)
+    # Assessment: the moderators follow it from the round page; reminders before scoring ends.
+    add_section(app, "round", "aside", assignment.round_section)
+    register_jobs(
+        app, [assignment.send_assessment_reminders, assignment.remind_assessors_everywhere]
+    )
     # The analyses of a ranking run in the background, one step per job.
     register_jobs(app, [analysis.run_analysis_step])
+    # Assessment: the ideas that wait for an assessor, on the start page and the round page.
+    add_panel_source(app, Role.ASSESSOR, scoring.assessor_start_items)
+    add_section(app, "round", "aside", scoring.round_section)

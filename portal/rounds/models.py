@@ -418,7 +418,12 @@ class Assignment(TenantMixin, Base):
     __table_args__ = (
         UniqueConstraint("round_id", "idea_id", "assessor_id"),
         Index("ix_assignment_assessor_round", "assessor_id", "round_id", "state"),
-        Index("ix_assignment_round_idea", "round_id", "idea_id"),
+        # The progress of a round counts its assessments by idea and by assessor from these
+        # indexes alone (the tenant filter reads the municipality, hence its column).
+        Index("ix_assignment_round_idea", "round_id", "idea_id", "state", "municipality_id"),
+        Index(
+            "ix_assignment_round_assessor", "round_id", "assessor_id", "state", "municipality_id"
+        ),
         CheckConstraint("(state = 'recused') = (recusal IS NOT NULL)", name="recused_has_reason"),
         CheckConstraint(
             "(state = 'submitted') = (submitted_at IS NOT NULL)", name="submitted_has_time"
@@ -558,4 +563,31 @@ class PortfolioDependency(TenantMixin, Base):
     __table_args__ = (
         UniqueConstraint("round_id", "idea_id", "needs_id"),
         CheckConstraint("idea_id <> needs_id", name="not_on_itself"),
+    )
+
+
+class AssessmentReminder(TenantMixin, Base):
+    """A reminder sent to an assessor with open assessments a few days before scoring ends.
+
+    Recorded so that each assessor hears it once per round and reminder day, however often the
+    periodic job runs.
+    """
+
+    __tablename__ = "assessment_reminder"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("prioritisation_round.id", ondelete="CASCADE"))
+    assessor_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    #: How many days before `Round.score_until` it was sent (3 or 1).
+    days_before: Mapped[int] = mapped_column(Integer)
+    #: The open assessments it named.
+    open_count: Mapped[int] = mapped_column(Integer)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("round_id", "assessor_id", "days_before"),
+        CheckConstraint("days_before >= 0", name="days_before_not_negative"),
+        CheckConstraint("open_count > 0", name="open_count_positive"),
     )

@@ -9,11 +9,13 @@ bp = Blueprint("rounds", __name__, template_folder="../templates")
 
 # The parts add their routes to the blueprint when they are imported.
 from portal.rounds.views import (  # noqa: E402, F401
+    assignment,
     catalogue,
     export,
     portfolio,
     ranking,
     rounds,
+    scoring,
     weighting,
     whatif,
 )
