@@ -9,7 +9,7 @@ idea, 100,000 scores, seeded) with a budget and staff days for a third of the id
 then times, signed in as a board member through the test client:
 
 * the export as JSON and as the CSV bundle (the whole request: gathering, building, encoding);
-* a what-if answer (JSON) under random weights, after the ranking page stored its snapshot;
+* a what-if answer (JSON) under random weights, once the round's state is stored;
 * the portfolio of 200 of the ideas with budget, staff days and 5 dependencies (the engine,
   until the optimum is proven), and of all 2,000 ideas within the time limit of the settings:
   the proposal page's solver time and the gap it reached.
@@ -40,7 +40,7 @@ from portal.core.tenancy import set_tenant
 from portal.extensions import db
 from portal.ideas.models import Idea
 from portal.rounds.models import PortfolioDependency, Round
-from portal.rounds.services import portfolio, ranking, whatif
+from portal.rounds.services import analysis, portfolio, ranking
 from scoring import select_portfolio
 
 SEED = 20261130
@@ -90,12 +90,12 @@ def main() -> None:
         board = db.session.scalar(db.select(User).where(User.email == "board@bench.example"))
         assert board is not None
         values = session_values(board)
-        inputs = ranking.round_inputs(round_)
-        snapshot = whatif.remember(round_, inputs)
+        # The first page view stores the state; the tools read it from then on.
+        snapshot = analysis.current(round_).state
         db.session.commit()
         criteria = [c.id for c in snapshot.criteria]
         # The portfolio of 200 ideas: the engine alone, from the round's own numbers.
-        scores = snapshot.rank()[0]
+        scores = ranking.rank(snapshot).scores
         by_id = {c.id: c for c in costs}
         small = rng.choice(len(snapshot.idea_ids), SMALL, replace=False)
         amounts = np.array(

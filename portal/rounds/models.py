@@ -509,32 +509,6 @@ class RankingAnalysis(TenantMixin, Base):
     )
 
 
-class RankingSnapshot(TenantMixin, Base):
-    """The aggregated scores of a round's ranking in one state of its inputs, as the ranking
-    page showed them, so that what-if and the portfolio vary that state without gathering and
-    aggregating every score again.
-
-    `digest` is the inputs' digest (`RoundInputs.digest`); a new state makes a new row and the
-    older rows of the round go.
-    """
-
-    __tablename__ = "ranking_snapshot"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("prioritisation_round.id", ondelete="CASCADE"))
-    #: SHA-256 of the inputs, in hex.
-    digest: Mapped[str] = mapped_column(String(64))
-    #: The ranked ideas' ids, in the matrix's row order.
-    idea_ids: Mapped[list[int]] = mapped_column(JSON)
-    #: Per criterion, in the catalogue's order: id, name, direction, scale, weight, knock-out.
-    criteria: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
-    #: The aggregated scores, ideas × criteria, as little-endian float64 in row order.
-    matrix: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    __table_args__ = (UniqueConstraint("round_id", "digest"),)
-
-
 class PortfolioExclusion(TenantMixin, Base):
     """An idea of a round the moderators keep out of the portfolio proposal, and why."""
 

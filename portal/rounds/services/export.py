@@ -26,7 +26,7 @@ import scoring
 from portal.accounts.models import User
 from portal.extensions import db
 from portal.rounds.models import Assignment, AssignmentState, Round, Score
-from portal.rounds.services import ranking
+from portal.rounds.services import analysis, ranking
 from portal.rounds.services.ranking import RoundInputs
 
 #: The version of the format; raised whenever a field changes meaning or disappears.
@@ -143,7 +143,7 @@ def round_export(round_: Round, user: User) -> dict[str, Any]:
     for a round that cannot be ranked yet.
     """
     ranking.require_ranking_reader(round_, user)
-    inputs = ranking.round_inputs(round_)
+    inputs = analysis.current_inputs(round_)
     ranked = ranking.rank(inputs)
     return {
         "format": FORMAT,

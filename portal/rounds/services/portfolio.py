@@ -1,8 +1,8 @@
 """The portfolio proposal of a round: the most valuable set of ranked ideas within the round's
 budget and staff days, beside what a simple cut-off of the ranking would fund.
 
-Inputs: the ranking (the stored snapshot of the ranking page, under the board's weights or
-weights tried in the what-if panel), the ideas' cost and effort estimates, the round's budget
+Inputs: the ranking (the round's stored state, `analysis.current`, under the board's weights
+or weights tried in the what-if panel), the ideas' cost and effort estimates, the round's budget
 and staff days (or a smaller budget tried), and the rules:
 
 * **mandatory**: an idea whose mean score on a criterion with a knock-out level is at or above
@@ -33,14 +33,15 @@ from portal.core.errors import Conflict, DomainError, Forbidden
 from portal.extensions import db
 from portal.ideas.models import Idea
 from portal.rounds.models import (
+    Criterion,
     PortfolioDependency,
     PortfolioExclusion,
     Round,
     RoundIdea,
     RoundPhase,
 )
-from portal.rounds.services import access, ranking, whatif
-from portal.rounds.services.whatif import Snapshot
+from portal.rounds.services import access, analysis, ranking, whatif
+from portal.rounds.services.ranking import RankingState
 
 P = RoundPhase
 #: Phases in which the moderators keep the rules of the portfolio: until the board decides.
@@ -147,27 +148,28 @@ def proposal(
 
     With a `state` in *args* (the what-if panel), under the weights and the budget in *args*
     (board and moderators only); otherwise under the board's weights and the round's limits,
-    for every reader of the ranking. Writes only the snapshot of the current state.
+    for every reader of the ranking. Writes nothing but the stored state of the ranking, where
+    the round has moved on since it was last stored.
     """
     args = args or {}
     ranking.require_ranking_reader(round_, user)
     if args.get("state"):
         whatif.require_weights_trier(round_, user)
-        snapshot = whatif.load(round_, args["state"])
-        weights = whatif.parse_weights(snapshot, args)
+        state = whatif.load(round_, args["state"])
+        weights = whatif.parse_weights(state, args)
         budget = _parse_budget(args.get("budget"), round_.budget_euros)
     else:
-        snapshot = whatif.remember(round_, ranking.round_inputs(round_))
-        weights = snapshot.weights
+        state = analysis.current(round_).state
+        weights = state.weights / state.weights.sum()
         budget = round_.budget_euros
-    return _propose(round_, snapshot, weights, budget)
+    return _propose(round_, state, weights, budget)
 
 
 def _propose(
-    round_: Round, snapshot: Snapshot, weights: np.ndarray, budget: int | None
+    round_: Round, state: RankingState, weights: np.ndarray, budget: int | None
 ) -> Proposal:
-    scores, ranks, order = snapshot.rank(weights)
-    ids = list(snapshot.idea_ids)
+    scores, ranks, order = whatif.rank_by(state, weights)
+    ids = list(state.idea_ids)
     rows = db.session.execute(
         select(Idea.id, Idea.title, Idea.cost_euros, Idea.effort_days).where(Idea.id.in_(ids))
     ).all()
@@ -189,10 +191,19 @@ def _propose(
             .order_by(PortfolioDependency.id)
         )
     ]
+    knockouts = {
+        row.id: row.knockout_level
+        for row in db.session.execute(
+            select(Criterion.id, Criterion.knockout_level).where(
+                Criterion.id.in_([c.id for c in state.criteria])
+            )
+        )
+        if row.knockout_level is not None
+    }
     mandatory = np.zeros(len(ids), dtype=bool)
-    for j, criterion in enumerate(snapshot.criteria):
-        if criterion.knockout_level is not None:
-            mandatory |= snapshot.matrix[:, j] >= criterion.knockout_level
+    for j, criterion in enumerate(state.criteria):
+        if criterion.id in knockouts:
+            mandatory |= state.matrix[:, j] >= knockouts[criterion.id]
     items = [
         Item(
             idea_id=idea_id,
@@ -218,9 +229,9 @@ def _propose(
     time_limit = int(current_app.config["PORTFOLIO_TIME_LIMIT_SECONDS"])
     base = Proposal(
         round=round_,
-        digest=snapshot.digest,
+        digest=state.digest,
         weights=[float(w) for w in np.asarray(weights) / np.sum(weights)],
-        published_weights=bool(np.allclose(weights, snapshot.weights / snapshot.weights.sum())),
+        published_weights=bool(np.allclose(weights, state.weights / state.weights.sum())),
         budget=budget,
         staff_days=staff_days,
         unavailable=None,
