@@ -86,8 +86,8 @@ class Binding:
 class Proposal:
     round: Round
     digest: str
-    #: The weights of the proposal as shares, and whether they are the board's.
-    weights: list[float]
+    #: The weights of the proposal as shares by criterion name, and whether they are the board's.
+    weights: list[tuple[str, float]]
     published_weights: bool
     budget: int | None
     staff_days: int | None
@@ -230,7 +230,10 @@ def _propose(
     base = Proposal(
         round=round_,
         digest=state.digest,
-        weights=[float(w) for w in np.asarray(weights) / np.sum(weights)],
+        weights=[
+            (c.name, float(w))
+            for c, w in zip(state.criteria, np.asarray(weights) / np.sum(weights), strict=True)
+        ],
         published_weights=bool(np.allclose(weights, state.weights / state.weights.sum())),
         budget=budget,
         staff_days=staff_days,

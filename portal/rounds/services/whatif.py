@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 import scoring
@@ -222,7 +223,7 @@ class Panel:
 
 
 def _points(weight: float) -> str:
-    return f"{weight * 100:.1f}".rstrip("0").rstrip(".")
+    return str(format_decimal(weight * 100, "0.#"))
 
 
 def panel(round_: Round, user: User, state: RankingState, args: Mapping[str, str]) -> Panel | None:

@@ -14,6 +14,12 @@
   var status = document.getElementById("what-if-status");
   var timer = null;
   var asked = 0;
+  // German writes decimals with a comma; the portal reads both.
+  var comma = document.documentElement.lang === "de";
+
+  function written(value) {
+    return comma ? String(value).replace(".", ",") : String(value);
+  }
 
   function fields() {
     return Array.prototype.slice.call(form.querySelectorAll("input[data-published]"));
@@ -105,7 +111,7 @@
     if (range) {
       range.hidden = false;
       range.addEventListener("input", function () {
-        field.value = range.value;
+        field.value = written(range.value);
         soon();
       });
       field.addEventListener("input", function () {
@@ -123,7 +129,7 @@
   reset.addEventListener("click", function (event) {
     event.preventDefault();
     fields().forEach(function (field) {
-      field.value = field.dataset.published.replace(/\.0$/, "");
+      field.value = written(field.dataset.published.replace(/\.0$/, ""));
       var range = document.getElementById("r" + field.name.slice(1));
       if (range) {
         range.value = field.dataset.published;
