@@ -205,7 +205,7 @@ def _assess(
         idea = assignment.idea
         profile = profiles.setdefault(
             idea.id,
-            data["profile"].get(idea.title) or [rng.randint(0, 4) for _key in PROFILE_KEYS],
+            data["profile"].get(idea.title) or [_drawn(key, rng) for key in PROFILE_KEYS],
         )
         values: dict[int, float] = {}
         justifications: dict[int, str] = {}
@@ -235,6 +235,12 @@ def _assess(
         seen.add(idea.id)
         given += len(values)
     return given
+
+
+def _drawn(key: str, rng: random.Random) -> int:
+    """Draw a level of criterion *key* for an idea without a profile; few ideas are required
+    by law, so that the knock-out criterion marks only some of them mandatory."""
+    return rng.choice((0, 0, 0, 1)) if key == "pflicht" else rng.randint(0, 4)
 
 
 def _revise(round_: Round, data: dict[str, Any], *, at: datetime) -> None:
