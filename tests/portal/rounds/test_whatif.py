@@ -9,7 +9,7 @@ import pytest
 from portal.accounts.models import Role
 from portal.extensions import db
 from portal.rounds.models import RoundPhase
-from portal.rounds.services import ranking, whatif
+from portal.rounds.services import analysis, ranking, ranking_page, whatif
 from tests.portal.rounds.test_export import ROLES
 from tests.portal.rounds.test_ranking_page import scored  # noqa: F401 - a fixture
 
@@ -185,3 +185,29 @@ def test_what_if_takes_a_bounded_number_of_statements(client, login_as, scored, 
         client.get(json_url(round_), query_string={"state": state})
 
     assert len(queries) <= 6
+
+
+def test_what_if_swaps_the_two_ideas_the_stability_sentence_names(client, login_as, scored):  # noqa: F811
+    round_, _, _ = scored
+    login_as(Role.BOARD_MEMBER, locale="en")
+    state = state_of(client, round_)
+    current = analysis.current(round_)
+    swap = next(s for s in current.analysis.part("stability")["swaps"] if s["criterion"])
+    change = ranking_page._swap_change(swap["change"])
+    # The panel's fields: the criterion by the sentence's points, the others in proportion.
+    shares = current.state.weights / current.state.weights.sum()
+    k = swap["criterion"]
+    moved = shares * (1 - (shares[k] + change / 100)) / (1 - shares[k])
+    moved[k] = shares[k] + change / 100
+    fields = {
+        f"w{c.id}": f"{m * 100:.4f}" for c, m in zip(current.state.criteria, moved, strict=True)
+    }
+
+    before = client.get(json_url(round_), query_string={"state": state}).get_json()
+    after = client.get(json_url(round_), query_string={"state": state, **fields}).get_json()
+
+    def order(answer):
+        return [idea["id"] for idea in answer["ideas"]]
+
+    assert order(before).index(swap["above"]) < order(before).index(swap["below"])
+    assert order(after).index(swap["below"]) < order(after).index(swap["above"])
