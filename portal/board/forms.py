@@ -15,6 +15,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+
+# SelectChoice is new in WTForms 3.3; types-WTForms describes 3.2.
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal.core.forms import MultiCheckboxField, strip
@@ -75,7 +78,10 @@ class MeetingForm(FlaskForm):
 class IdeaItemsForm(FlaskForm):
     """Ideas chosen from the ranking for the agenda: "round id:idea id" values."""
 
-    chosen = MultiCheckboxField(_l("Ideas waiting for a decision, in rank order"))
+    # The service checks each idea (its round, its board, its state) and says what is wrong.
+    chosen = MultiCheckboxField(
+        _l("Ideas waiting for a decision, in rank order"), choices=[], validate_choice=False
+    )
 
 
 class TopicForm(FlaskForm):
@@ -92,7 +98,7 @@ class MotionForm(FlaskForm):
     motion = TextAreaField(_l("Motion"), validators=[DataRequired()])
     secret = RadioField(
         _l("Kind of vote"),
-        choices=[("named", _l("Named")), ("secret", _l("Secret"))],
+        choices=[SelectChoice("named", _l("Named")), SelectChoice("secret", _l("Secret"))],
         default="named",
     )
     outcome = SelectField(_l("Proposed decision"), validators=[Optional()])
@@ -124,7 +130,11 @@ class CastForm(FlaskForm):
 
     choice = RadioField(
         _l("Your vote"),
-        choices=[("yes", _l("Yes")), ("no", _l("No")), ("abstain", _l("Abstain"))],
+        choices=[
+            SelectChoice("yes", _l("Yes")),
+            SelectChoice("no", _l("No")),
+            SelectChoice("abstain", _l("Abstain")),
+        ],
         validators=[InputRequired(message=_l("Please choose yes, no or abstain."))],
     )
 

@@ -258,17 +258,23 @@ def cast(vote: Vote, user: User, choice: Choice, *, at: datetime | None = None) 
     if any(ballot.member_id == member.id for ballot in vote.ballots):
         raise Conflict(_("You have already voted on this item."))
     ballot = Ballot(
-        vote=vote, member=member, choice=None if vote.secret else choice, cast_at=at or utcnow()
+        vote_id=vote.id,
+        member_id=member.id,
+        choice=None if vote.secret else choice,
+        cast_at=at or utcnow(),
     )
     try:
         with db.session.begin_nested():
             db.session.add(ballot)
             if vote.secret:
-                db.session.add(SecretChoice(id=secrets.token_hex(16), vote=vote, choice=choice))
+                db.session.add(
+                    SecretChoice(id=secrets.token_hex(16), vote_id=vote.id, choice=choice)
+                )
             db.session.flush()
     except IntegrityError as error:
         # The same member voting twice at the same moment, in two tabs.
         raise Conflict(_("You have already voted on this item.")) from error
+    db.session.expire(vote, ["ballots"])
     return ballot
 
 
