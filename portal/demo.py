@@ -45,7 +45,7 @@ def load_demo(*, skip_if_not_empty: bool = False) -> str:
     counts |= pages_demo.load(municipality)
     return (
         "Loaded the demo municipality {name}: {units} org units, {users} users, "
-        "{ideas} ideas with {supports} supports and {comments} comments, {rounds} round with "
+        "{ideas} ideas with {supports} supports and {comments} comments, {rounds} rounds with "
         "{accepted} accepted ideas and {weightings} board members' weightings, {legal_pages} "
         "legal pages."
     ).format(name=municipality.name, **counts)

@@ -52,6 +52,10 @@ def load(municipality: Municipality) -> dict[str, int]:
     for number, entry in enumerate(data["idea"]):
         author = authors[(number * 7) % len(authors)] if number % 9 else authors[0]
         at = now - timedelta(days=120 - number, hours=rng.randint(0, 8))
+        keep = made.get(entry.get("duplicate_of", ""))
+        path = ["submitted", "merged"] if keep else data["paths"][number % len(data["paths"])]
+        # Screening asks for the estimates that rounds take cost and effort from.
+        unknown = [] if "screening" in path else [None]
         idea = create_idea(
             IdeaData(
                 title=entry["title"],
@@ -62,15 +66,13 @@ def load(municipality: Municipality) -> dict[str, int]:
                 field_of_action_id=fields[entry["field"]],
                 org_unit_ids=frozenset(units[code] for code in entry["org_units"]),
                 tags=tuple(entry["tags"]),
-                effort_days=rng.choice([None, 5, 20, 60, 150]),
-                cost_euros=rng.choice([None, 2_000, 15_000, 80_000, 250_000]),
+                effort_days=rng.choice([*unknown, 5, 20, 60, 150]),
+                cost_euros=rng.choice([*unknown, 2_000, 15_000, 80_000, 250_000]),
                 author_public=number % 3 == 0,
             ),
             author,
             at=at,
         )
-        keep = made.get(entry.get("duplicate_of", ""))
-        path = ["submitted", "merged"] if keep else data["paths"][number % len(data["paths"])]
         for step in path:
             at += timedelta(days=rng.randint(1, 6))
             if step == "merged" and keep is not None:

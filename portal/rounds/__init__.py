@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from portal.core.jobs import register_jobs
 from portal.core.registry import (
     NavItem,
     add_messages,
@@ -18,7 +19,7 @@ from portal.core.registry import (
 def init_app(app: Flask) -> None:
     """Serve the round pages and contribute the menu, start-page panels and news."""
     from portal.accounts.models import Role
-    from portal.rounds.services import feed, idea_page, messages, weighting
+    from portal.rounds.services import assignment, feed, idea_page, messages, weighting
     from portal.rounds.views import bp
 
     app.register_blueprint(bp, url_prefix="/rounds")
@@ -31,3 +32,8 @@ def init_app(app: Flask) -> None:
     add_messages(app, messages.MESSAGES)
     # Weighting by the board: the weightings that wait for a board member.
     add_panel_source(app, Role.BOARD_MEMBER, weighting.board_start_items)
+    # Assessment: the moderators follow it from the round page; reminders before scoring ends.
+    add_section(app, "round", "aside", assignment.round_section)
+    register_jobs(
+        app, [assignment.send_assessment_reminders, assignment.remind_assessors_everywhere]
+    )

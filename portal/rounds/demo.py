@@ -1,74 +1,127 @@
-"""Demo rounds of Musterstadt, made through the services: "Priorisierung 2027", collecting ideas
-with a catalogue drafted from the template, the ideas in screening it accepted, and the board's
-weighting of its criteria (`load_weighting`)."""
+"""Demo rounds of Musterstadt, made through the services: "Priorisierung <this year>", scored
+and waiting for the board's decisions, and "Priorisierung <next year>" in its score phase; the
+board's weighting of their criteria (`load_weighting`) and the assessors' scores."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
 from portal.accounts.demo import email_of
 from portal.accounts.models import Municipality, Role, User
+from portal.core.models import utcnow
 from portal.extensions import db
 from portal.ideas.models import Idea, IdeaEvent, IdeaState
-from portal.rounds.models import Criterion, Round, WeightingMethod
+from portal.rounds.models import Criterion, Round, RoundPhase, WeightingMethod
 from portal.rounds.services import catalogue, weighting
 from portal.rounds.services.catalogue import start_from_template
-from portal.rounds.services.phases import RoundData, accept_into_round, create_round
+from portal.rounds.services.phases import (
+    RoundData,
+    accept_into_round,
+    create_round,
+    move_phase,
+)
 
 
 def load(municipality: Municipality) -> dict[str, int]:
-    """Create the demo rounds and accept ideas into them; return counts."""
-    moderator = db.session.scalar(select(User).where(User.email == email_of("moderation")))
-    assert moderator is not None
-    this_year = date.today().year
+    """Create the demo rounds and take ideas through them; return counts.
+
+    "Priorisierung <this year>" has finished scoring and waits for the board's decisions;
+    "Priorisierung <next year>" is in its score phase with part of the assessments done. Ideas
+    reached screening one after the other over four months: those screened early joined the
+    first round, two of three later ones the second; the others still wait.
+    """
+    by_email = {user.email: user for user in db.session.scalars(select(User).order_by(User.id))}
+    moderator = by_email[email_of("moderation")]
+    members = [user for user in by_email.values() if user.has_role(Role.BOARD_MEMBER)]
+    now = utcnow()
+    screened = _screened_ideas()
+    cut = now - timedelta(days=64)
+    early = [(idea, at) for idea, at in screened if at <= cut]
+    late = [(idea, at) for number, (idea, at) in enumerate(screened) if at > cut and number % 3]
+    finished = _round(f"Priorisierung {now.year}", moderator, start=now - timedelta(days=140))
+    # The finished round left out the effort: the portfolio's staff-day capacity covers it.
+    aufwand = next(c for c in _draft_criteria(finished) if c.key == "aufwand")
+    catalogue.remove_criterion(finished, aufwand.id, moderator)
+    load_weighting(finished, members, now - timedelta(days=130), moderator=moderator)
+    for idea, at in early:
+        accept_into_round(idea, finished, moderator, at=at + timedelta(days=2))
+    move_phase(finished, RoundPhase.SCREEN, moderator, at=now - timedelta(days=75))
+    move_phase(finished, RoundPhase.SCORE, moderator, at=now - timedelta(days=60))
+
+    current = _round(f"Priorisierung {now.year + 1}", moderator, start=now - timedelta(days=70))
+    load_weighting(current, members, now - timedelta(days=40), moderator=moderator)
+    for idea, at in late:
+        accept_into_round(idea, current, moderator, at=at + timedelta(days=2))
+    move_phase(current, RoundPhase.SCREEN, moderator, at=now - timedelta(days=16))
+    move_phase(current, RoundPhase.SCORE, moderator, at=now - timedelta(days=12))
+    # A smaller round for the citizens' services has just begun: Stefan Brandt (lenkung@) has
+    # saved a weighting that contradicts itself, so his start page and the weighting page show
+    # what waits for him, and ideas in screening may still join it.
+    services = _round(
+        f"Bürgerdienste digital {now.year + 1}",
+        moderator,
+        start=now - timedelta(days=6),
+        template="kompakt",
+    )
+    lenkung = by_email[email_of("lenkung")]
+    load_weighting(
+        services, members, now - timedelta(days=5), moderator=moderator, open_for=lenkung
+    )
+    return {
+        "rounds": 3,
+        "accepted": len(early) + len(late),
+        "weightings": 3 * len(members) - 1,
+    }
+
+
+def _round(name: str, moderator: User, *, start: datetime, template: str = "digital") -> Round:
+    """Create the round *name*, set up by *moderator* at *start* from *template*."""
+    day = start.date()
     round_ = create_round(
         RoundData(
-            name=f"Priorisierung {this_year + 1}",
+            name=name,
             description=(
-                "Welche Vorhaben der Digitalisierung setzt die Stadt im kommenden Jahr um? "
+                "Welche Vorhaben der Digitalisierung setzt die Stadt als Nächstes um? "
                 "Die Lenkungsgruppe gewichtet die Kriterien, Fachleute aus den Ämtern bewerten "
                 "die Ideen, die Lenkungsgruppe entscheidet."
             ),
             budget_euros=900_000,
             staff_days=1_200,
-            collect_until=date(this_year + 1, 1, 31),
-            screen_until=date(this_year + 1, 2, 28),
-            score_until=date(this_year + 1, 4, 15),
-            decide_until=date(this_year + 1, 5, 15),
-            publish_on=date(this_year + 1, 5, 31),
+            collect_until=day + timedelta(days=60),
+            screen_until=day + timedelta(days=75),
+            score_until=day + timedelta(days=120),
+            decide_until=day + timedelta(days=150),
+            publish_on=day + timedelta(days=160),
         ),
         moderator,
+        at=start,
     )
-    start_from_template(round_, "digital", moderator)
+    start_from_template(round_, template, moderator)
+    return round_
+
+
+def _draft_criteria(round_: Round) -> list[Criterion]:
+    draft = catalogue.draft(round_)
+    assert draft is not None
+    return list(draft.criteria)
+
+
+def _screened_ideas() -> list[tuple[Idea, datetime]]:
+    """Return the ideas in screening with the time they got there, oldest first."""
     last_step = (
         select(IdeaEvent.idea_id, func.max(IdeaEvent.at).label("at"))
         .group_by(IdeaEvent.idea_id)
         .subquery()
     )
-    waiting = db.session.execute(
+    rows = db.session.execute(
         select(Idea, last_step.c.at)
         .join(last_step, last_step.c.idea_id == Idea.id)
         .where(Idea.state == IdeaState.SCREENING)
-        .order_by(Idea.id)
+        .order_by(last_step.c.at, Idea.id)
     ).all()
-    # Two of three ideas in screening were accepted; the others still wait.
-    accepted = [(idea, at) for number, (idea, at) in enumerate(waiting) if number % 3]
-    for idea, at in accepted:
-        accept_into_round(idea, round_, moderator, at=at + timedelta(days=2))
-    # Six board members have weighted; Stefan Brandt (lenkung@) has saved a draft that
-    # contradicts itself, so his start page and the weighting page show what waits for him.
-    members = [
-        user
-        for user in db.session.scalars(select(User).order_by(User.id))
-        if user.has_role(Role.BOARD_MEMBER)
-    ]
-    lenkung = next(user for user in members if user.email == email_of("lenkung"))
-    weightings = load_weighting(
-        round_, members, round_.created_at, moderator=moderator, open_for=lenkung
-    )
-    return {"rounds": 1, "accepted": len(accepted), "weightings": weightings}
+    return [(idea, at) for idea, at in rows]
 
 
 # --- weighting by the board --------------------------------------------------------------------

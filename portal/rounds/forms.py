@@ -27,7 +27,7 @@ from wtforms import (
 # SelectChoice is new in WTForms 3.3; types-WTForms describes 3.2.
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import TextInput
+from wtforms.widgets import HiddenInput, TextInput
 
 from portal.core.forms import MultiCheckboxField
 from portal.rounds.models import WeightingMethod
@@ -38,6 +38,12 @@ _MARKDOWN_HINT = _l("You can use Markdown: **bold**, *italic*, lists with â€œ-â€
 
 #: The longest sentence of a level of a rating scale (`ScaleLevel.text`).
 LEVEL_TEXT_MAX = 300
+
+
+def sent_version(value: object) -> int:
+    """Return the version of a row a form sent; a missing or odd one matches no version."""
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else 0
 
 
 class LocalDecimalField(FloatField):
@@ -271,3 +277,29 @@ def read_points(data: Mapping[str, str]) -> tuple[dict[int, int], list[str]]:
             continue
         points[int(match[1])] = int(value)
     return points, sorted(set(problems))
+
+
+# --- Assessment: assigning assessors -----------------------------------------------------------
+
+
+class AssignForm(FlaskForm):
+    """Assessors a moderator asks to score one idea of a round."""
+
+    idea_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    # Any id is read; the service says clearly why one that is no assessor is refused.
+    assessor_ids = MultiCheckboxField(_l("Assessors"), coerce=int, validate_choice=False)
+    lock_version = HiddenField()
+
+
+class BulkAssignForm(FlaskForm):
+    """The ideas of a round that bulk assignment fills up to the minimum of assessors."""
+
+    #: "all", "field-<id>" or "unit-<id>"; the page offers those of the round's ideas.
+    scope = StringField(_l("Ideas"), validators=[InputRequired()])
+    lock_version = HiddenField()
+
+
+class RemoveAssignmentForm(FlaskForm):
+    """Remove an open assignment; the version makes a second tab's removal stale."""
+
+    lock_version = HiddenField()

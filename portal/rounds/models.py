@@ -459,3 +459,30 @@ class Score(TenantMixin, Base):
     def current_value(self) -> float:
         """Return the value that counts: the revised one, if the score was revised."""
         return self.value if self.revised_value is None else self.revised_value
+
+
+class AssessmentReminder(TenantMixin, Base):
+    """A reminder sent to an assessor with open assessments a few days before scoring ends.
+
+    Recorded so that each assessor hears it once per round and reminder day, however often the
+    periodic job runs.
+    """
+
+    __tablename__ = "assessment_reminder"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("prioritisation_round.id", ondelete="CASCADE"))
+    assessor_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    #: How many days before `Round.score_until` it was sent (3 or 1).
+    days_before: Mapped[int] = mapped_column(Integer)
+    #: The open assessments it named.
+    open_count: Mapped[int] = mapped_column(Integer)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("round_id", "assessor_id", "days_before"),
+        CheckConstraint("days_before >= 0", name="days_before_not_negative"),
+        CheckConstraint("open_count > 0", name="open_count_positive"),
+    )

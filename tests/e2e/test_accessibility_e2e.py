@@ -25,12 +25,13 @@ PAGES = {
     "moderation@musterstadt.example": [
         "/", "/ideas/", "/ideas/?sort=supported&state=submitted", "/ideas/1", "/ideas/new",
         "/ideas/mine", "/ideas/screening", "/ideas/fields", "/notifications/",
-        # Rounds: the demo round collecting ideas, its catalogue draft (criterion 4 has a
-        # knock-out level, 6 is measured), and an idea in screening with the form to accept it.
-        "/rounds/", "/rounds/1", "/rounds/new", "/rounds/1/edit", "/rounds/1/catalogue",
-        "/rounds/1/catalogue/edit", "/rounds/1/catalogue/criteria/new",
-        "/rounds/1/catalogue/criteria/4", "/rounds/1/catalogue/criteria/6", "/ideas/2",
-        "/rounds/accept/2",
+        # Rounds: the demo round collecting ideas, its catalogue draft (criterion 19 has a
+        # knock-out level, 20 is measured), and an idea in screening with the form to accept it;
+        # the round in its score phase.
+        "/rounds/", "/rounds/3", "/rounds/new", "/rounds/3/edit", "/rounds/3/catalogue",
+        "/rounds/3/catalogue/edit", "/rounds/3/catalogue/criteria/new",
+        "/rounds/3/catalogue/criteria/19", "/rounds/3/catalogue/criteria/20", "/ideas/52",
+        "/rounds/accept/52", "/rounds/2",
     ],
     "lenkung@musterstadt.example": ["/rounds/1", "/rounds/1/catalogue"],
     # The author of idea 1: its files (one removed), a deleted comment, her drafts, the badge.
@@ -169,7 +170,7 @@ def test_round_forms_with_errors_and_their_confirmations_have_no_accessibility_v
     found = {}
     try:
         # A criterion whose level lost its sentence, shown again with the errors.
-        page.goto(f"{live_server}/rounds/1/catalogue/criteria/4")
+        page.goto(f"{live_server}/rounds/3/catalogue/criteria/19")
         page.fill("#level-1-text", "")
         page.fill("#scale_min", "")
         page.click("button[name=action][value=save]")
@@ -181,11 +182,11 @@ def test_round_forms_with_errors_and_their_confirmations_have_no_accessibility_v
         expect(page.locator("#name[aria-invalid=true]")).to_have_count(1)
         found["round"] = _violations(page)
         # The confirmation of a phase move and of removing a criterion.
-        page.goto(f"{live_server}/rounds/1")
+        page.goto(f"{live_server}/rounds/3")
         page.click("form[action$='/phase'] button")
         expect(page.locator("form input[name=confirm]")).to_have_count(1)
         found["phase"] = _violations(page)
-        page.goto(f"{live_server}/rounds/1/catalogue/edit")
+        page.goto(f"{live_server}/rounds/3/catalogue/edit")
         page.locator("form[action$='/remove'] button").first.click()
         expect(page.locator("form input[name=confirm]")).to_have_count(1)
         found["remove"] = _violations(page)
@@ -198,9 +199,9 @@ def test_round_forms_with_errors_and_their_confirmations_have_no_accessibility_v
 #: The board's weighting of the demo round: Stefan Brandt's draft with a comparison to
 #: reconsider, Thomas Weber's submitted weighting beside the others', the moderators' part.
 WEIGHTING_PAGES = [
-    ("lenkung@musterstadt.example", "/rounds/1/weighting"),
-    ("t.weber@musterstadt.example", "/rounds/1/weighting"),
-    ("moderation@musterstadt.example", "/rounds/1/weighting"),
+    ("lenkung@musterstadt.example", "/rounds/3/weighting"),
+    ("t.weber@musterstadt.example", "/rounds/3/weighting"),
+    ("moderation@musterstadt.example", "/rounds/3/weighting"),
     ("lenkung@musterstadt.example", "/"),
 ]
 

@@ -12,7 +12,7 @@ from portal.accounts.models import User
 from portal.core.registry import Link, NewsItem, PanelItem
 from portal.extensions import db
 from portal.rounds.models import Round, RoundEvent, RoundPhase
-from portal.rounds.services import phases
+from portal.rounds.services import assignment, phases
 
 
 def round_news(user: User, limit: int) -> list[NewsItem]:
@@ -64,16 +64,18 @@ def progress(round_: Round) -> str:
 
 
 def next_step_note(round_: Round) -> str:
-    """Say which phase comes next for *round_* and what still blocks it."""
+    """Say which phase comes next for *round_* and what still blocks it, the assessment's ideas
+    below the minimum and open assessments included."""
     step = phases.next_step(round_)
     if step.target is None:
         return ""
-    if step.blockers:
+    blockers = [blocker.message for blocker in step.blockers] + assignment.pending(round_)
+    if blockers:
         return str(
             _(
                 "Before “%(phase)s”: %(blockers)s",
                 phase=step.target.label,
-                blockers=" ".join(blocker.message for blocker in step.blockers),
+                blockers=" ".join(blockers),
             )
         )
     return str(_("Ready for “%(phase)s”.", phase=step.target.label))

@@ -6,8 +6,10 @@ Each part of the module adds its kinds in a block of its own and to `MESSAGES`.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
 from portal.core.registry import MessageRenderer
@@ -57,6 +59,25 @@ WEIGHTING_MESSAGES: dict[str, MessageRenderer] = {
     WEIGHTING_CLOSED: _weighting_closed,
 }
 
+# --- assessment: reminders before scoring ends --------------------------------------------------
+
+ASSESSMENT_REMINDER = "rounds.assessment_reminder"
+
+
+def _assessment_reminder(p: Mapping[str, Any]) -> str:
+    return str(
+        ngettext(
+            "%(num)s idea to score in “%(round)s”, due %(date)s.",
+            "%(num)s ideas to score in “%(round)s”, due %(date)s.",
+            p["count"],
+            round=p["round"],
+            date=format_date(date.fromisoformat(p["due"]), "medium"),
+        )
+    )
+
+
+ASSESSMENT_MESSAGES: dict[str, MessageRenderer] = {ASSESSMENT_REMINDER: _assessment_reminder}
+
 # --- all kinds of the module -------------------------------------------------------------------
 
-MESSAGES: dict[str, MessageRenderer] = {**WEIGHTING_MESSAGES}
+MESSAGES: dict[str, MessageRenderer] = {**WEIGHTING_MESSAGES, **ASSESSMENT_MESSAGES}

@@ -9,6 +9,7 @@ bp = Blueprint("rounds", __name__, template_folder="../templates")
 
 # The parts add their routes to the blueprint when they are imported.
 from portal.rounds.views import (  # noqa: E402, F401
+    assignment,
     catalogue,
     rounds,
     weighting,

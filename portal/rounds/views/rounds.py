@@ -20,7 +20,7 @@ from portal.core.errors import Conflict, DomainError
 from portal.ideas.services import access as idea_access
 from portal.ideas.services.fields import fields_of_action
 from portal.rounds import queries
-from portal.rounds.forms import AcceptForm, PhaseForm, RoundForm
+from portal.rounds.forms import AcceptForm, PhaseForm, RoundForm, sent_version
 from portal.rounds.models import Round, RoundPhase
 from portal.rounds.services import access, catalogue, phases, round_page
 from portal.rounds.views import bp
@@ -74,12 +74,6 @@ def _round_data(form: RoundForm) -> phases.RoundData:
     )
 
 
-def _version(value: object) -> int:
-    """Return the round version a form sent; a missing or odd one matches no version."""
-    text = str(value or "")
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else 0
-
-
 def _round_form(round_: Round | None) -> ResponseReturnValue:
     form = RoundForm(obj=round_)
     _prepare(form, round_)
@@ -93,7 +87,10 @@ def _round_form(round_: Round | None) -> ResponseReturnValue:
                 flash(_("The round “%(name)s” has been created.", name=round_.name), "success")
             else:
                 phases.update_round(
-                    round_, _round_data(form), user, lock_version=_version(form.lock_version.data)
+                    round_,
+                    _round_data(form),
+                    user,
+                    lock_version=sent_version(form.lock_version.data),
                 )
                 flash(_("The round has been saved."), "success")
         except Conflict as refused:
@@ -194,7 +191,7 @@ def move_phase(round_id: int) -> ResponseReturnValue:
         )
     target = known[form.target.data]
     user = signed_in_user()
-    version = _version(form.lock_version.data)
+    version = sent_version(form.lock_version.data)
     phases.check_move(round_, target, user, lock_version=version)
     if not confirmed():
         return ask(
