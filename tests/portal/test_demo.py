@@ -95,3 +95,36 @@ def test_demo_shows_edited_and_deleted_comments_removed_files_and_a_title_only_d
     assert (app.config["UPLOAD_PATH"] / kept.storage_name).is_file()
     draft = demo.session.scalar(select(Idea).where(Idea.title == "Dienstreiseanträge ohne Papier"))
     assert (draft.state, draft.problem, draft.proposal) == (IdeaState.DRAFT, "", "")
+
+
+def test_demo_board_meets_decides_and_votes_in_writing(demo):
+    from portal.board.models import (
+        Board,
+        BoardFunction,
+        Decision,
+        Meeting,
+        MeetingState,
+        Vote,
+        VoteMode,
+        VoteState,
+    )
+
+    [board] = demo.session.scalars(select(Board)).all()
+    assert board.name == "Lenkungsgruppe Digitale Verwaltung"
+    seats = {member.user.email: member.function for member in board.members}
+    assert len(seats) == 7
+    assert seats["lenkung@musterstadt.example"] is BoardFunction.CHAIR
+    assert seats["t.weber@musterstadt.example"] is BoardFunction.DEPUTY
+    states = [m.state for m in demo.session.scalars(select(Meeting).order_by(Meeting.starts_at))]
+    assert states == [
+        MeetingState.MINUTES_APPROVED,
+        MeetingState.MINUTES_APPROVED,
+        MeetingState.HELD,
+        MeetingState.PLANNED,
+    ]
+    written = demo.session.scalars(select(Vote).where(Vote.mode == VoteMode.WRITTEN)).all()
+    assert [vote.state for vote in written] == [VoteState.OPEN]
+    # Every idea the demo shows as decided has its decision on the record.
+    decided = demo.session.scalars(select(Idea.id).where(Idea.state == IdeaState.DECIDED)).all()
+    on_record = demo.session.scalars(select(Decision.idea_id)).all()
+    assert set(decided) <= set(on_record)
