@@ -22,11 +22,12 @@ from portal.board.models import (
     VoteResult,
     VoteState,
 )
-from portal.board.services import meetings, votes
+from portal.board.services import meetings, standing, votes
 from portal.core.models import utcnow
 from portal.extensions import db
 from portal.ideas.models import IdeaState
 from portal.notifications.models import Notification
+from portal.rounds.services import ranking
 from tests.conftest import start_session
 from tests.portal.board.helpers import Setup, board_setup, meeting_in_session
 
@@ -188,6 +189,41 @@ def test_a_departure_from_the_ranking_needs_an_explanation(
     assert "zurückgestellt" in page or "deferred" in page
     explained = approve(third.id, explanation="Förderprogramm des Landes läuft 2026 aus.")
     assert post(client, f"/board/items/{third.id}/vote", explained).status_code == 302
+
+
+def test_the_standing_is_the_rounds_ranking(client: FlaskClient, setup: Setup) -> None:
+    ranked = ranking.rank(ranking.round_inputs(setup.round))
+    found = standing.round_standings(setup.round)
+    assert [found[idea.id].rank for idea in setup.ideas] == [1, 2, 3, 4]
+    assert [found[idea.id].score for idea in setup.ideas] == pytest.approx(
+        [float(ranked.scores[row]) for row in range(len(setup.ideas))]
+    )
+    meeting = meeting_in_session(setup)
+    start_session(client, setup.chair)
+    page = client.get(f"/board/items/{meeting.items[0].id}").get_data(as_text=True)
+    assert "noch kein Portfoliovorschlag" in page or "no portfolio proposal yet" in page
+
+
+def test_approving_outside_the_portfolio_proposal_needs_an_explanation(
+    client: FlaskClient,
+    setup: Setup,
+    writes_nothing: Callable,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    meeting = meeting_in_session(setup)
+    first = meeting.items[0]
+    outside = {first.idea_id: False}
+    monkeypatch.setattr(standing, "_portfolio", lambda *_args: outside)
+    start_session(client, setup.chair)
+    shown = client.get(f"/board/items/{first.id}").get_data(as_text=True)
+    assert "außerhalb des Portfoliovorschlags" in shown or "outside the portfolio proposal" in shown
+    with writes_nothing():
+        answer = post(client, f"/board/items/{first.id}/vote", approve(first.id))
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    assert "Portfoliovorschlag" in page or "portfolio proposal" in page
+    explained = approve(first.id, explanation="Der Stadtrat hat die Umsetzung beauftragt.")
+    assert post(client, f"/board/items/{first.id}/vote", explained).status_code == 302
 
 
 def test_a_meeting_without_quorum_cannot_decide(
