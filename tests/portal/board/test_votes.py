@@ -392,3 +392,44 @@ def test_the_ics_file_describes_the_meeting(client: FlaskClient, setup: Setup) -
     event = Calendar.from_ical(answer.data).walk("VEVENT")[0]
     assert event["LOCATION"] == "Rathaus, Raum 101"
     assert event.decoded("DTSTART") == meeting.starts_at
+
+
+def test_the_meeting_page_leads_a_member_to_the_votes_open_for_them(
+    client: FlaskClient, setup: Setup
+) -> None:
+    meeting = meeting_in_session(setup, present=[setup.chair, setup.deputy, setup.members[0]])
+    first = meeting.items[0]
+    votes.open_vote(
+        first,
+        votes.MotionData("Antrag", outcome=DecisionOutcome.APPROVED, reason="Gut."),
+        setup.chair,
+    )
+    link = f"/board/items/{first.id}#h-vote"
+    start_session(client, setup.members[0])
+    assert link in client.get(f"/board/meetings/{meeting.id}").get_data(as_text=True)
+    post(client, f"/board/items/{first.id}/cast", {"choice": "yes"})
+    assert link not in client.get(f"/board/meetings/{meeting.id}").get_data(as_text=True)
+    # Absent members and guests have no vote to cast.
+    for user in (setup.members[1], setup.guest):
+        start_session(client, user)
+        assert link not in client.get(f"/board/meetings/{meeting.id}").get_data(as_text=True)
+
+
+def test_release_is_offered_while_a_decision_of_the_meeting_waits(
+    client: FlaskClient, setup: Setup
+) -> None:
+    meeting = meeting_in_session(setup)
+    vote = votes.open_vote(
+        meeting.items[0],
+        votes.MotionData("Antrag", outcome=DecisionOutcome.APPROVED, reason="Gut."),
+        setup.chair,
+    )
+    for user in setup.voters:
+        votes.cast(vote, user, votes.Choice.YES)
+    votes.close_vote(vote, setup.chair)
+    meetings.close_meeting(meeting, setup.chair)
+    release = f"/board/meetings/{meeting.id}/release"
+    start_session(client, setup.chair)
+    assert release in client.get(f"/board/meetings/{meeting.id}").get_data(as_text=True)
+    assert post(client, release).status_code == 302
+    assert release not in client.get(f"/board/meetings/{meeting.id}").get_data(as_text=True)
