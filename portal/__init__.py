@@ -37,7 +37,16 @@ PERMISSIONS_POLICY = (
 #: The domain modules, each a package with an `init_app(app)` that registers its blueprint,
 #: navigation entries, start-page panels, newsfeed, notification messages and commands. The
 #: order is the order of their request hooks: accounts first, since it resolves the tenant.
-MODULES = ("accounts", "dashboards", "ideas", "rounds", "notifications", "admin", "pages")
+MODULES = (
+    "accounts",
+    "dashboards",
+    "ideas",
+    "rounds",
+    "insights",
+    "notifications",
+    "admin",
+    "pages",
+)
 
 
 def create_app(config: Config | None = None) -> Flask:
