@@ -185,7 +185,12 @@ def letterhead_settings() -> ResponseReturnValue:
     form = LetterheadForm(obj=row)
     if form.validate_on_submit():
         upload = request.files.get(form.logo.name)
-        data = upload.read(reports.MAX_LOGO_BYTES + 1) if upload and upload.filename else None
+        data = None
+        if upload and upload.filename:
+            # One byte more than allowed is enough to refuse it; large uploads sit in a
+            # temporary file, closed here rather than left to the garbage collector.
+            with upload.stream as stream:
+                data = stream.read(reports.MAX_LOGO_BYTES + 1)
         try:
             letterhead.save(signed_in_user(), form.issuer.data or "", data, form.remove_logo.data)
         except letterhead.LogoRefused as refused:

@@ -124,7 +124,7 @@ def options() -> Options:
 
 def _units_below(unit_id: int) -> list[int]:
     """Return *unit_id* and the ids of all units below it."""
-    parents = dict(db.session.execute(select(OrgUnit.id, OrgUnit.parent_id)).tuples().all())
+    parents = dict(db.session.execute(select(OrgUnit.id, OrgUnit.parent_id)).all())
     if unit_id not in parents:
         return []
     found, frontier = {unit_id}, {unit_id}
@@ -198,7 +198,7 @@ def idea_funnel(filters: Filters, units: list[int] | None, locale: str) -> repor
         .group_by(Idea.state, Idea.field_of_action_id)
     ).all()
     names: dict[int | None, str] = dict(
-        db.session.execute(select(FieldOfAction.id, FieldOfAction.name)).tuples().all()
+        db.session.execute(select(FieldOfAction.id, FieldOfAction.name)).all()
     )
     field_ids = sorted({r[1] for r in rows}, key=lambda i: (i is None, names.get(i, "")))
     states = [s for s in IdeaState if s is not IdeaState.DRAFT]
@@ -225,7 +225,7 @@ def participation_over_time(
         statement = statement.where(*counts.scope, at.is_not(None), *_period(at, filters)).group_by(
             month
         )
-        per_kind.append(dict(db.session.execute(statement).tuples().all()))
+        per_kind.append(dict(db.session.execute(statement).all()))
     months = sorted({m for found in per_kind for m in found})
     periods = _all_months(months)
     data = reports.ParticipationOverTime(
@@ -264,7 +264,7 @@ def participation_by_unit(filters: Filters, units: list[int] | None, locale: str
         statement = statement.where(
             *counts.scope, at.is_not(None), *_period(at, filters), User.org_unit_id.is_not(None)
         ).group_by(User.org_unit_id)
-        per_kind.append(dict(db.session.execute(statement).tuples().all()))
+        per_kind.append(dict(db.session.execute(statement).all()))
     staff_query = (
         select(OrgUnit.id, OrgUnit.code, func.count(User.id))
         .join(User, User.org_unit_id == OrgUnit.id)

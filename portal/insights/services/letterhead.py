@@ -56,7 +56,7 @@ def check_logo(data: bytes) -> None:
             _(
                 "The logo is %(size)s KiB; at most %(limit)s KiB are allowed. Save it smaller, "
                 "e.g. as SVG or as a PNG of 600 pixels width.",
-                size=len(data) // 1024,
+                size=-(-len(data) // 1024),
                 limit=reports.MAX_LOGO_BYTES // 1024,
             )
         )
