@@ -8,6 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 KERN := node_modules/@kern-ux/native
 VENDOR := portal/static/vendor/kern
+PLOTLY := portal/static/vendor/plotly
 CATALOGUES := $(wildcard portal/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
@@ -49,7 +50,14 @@ $(STAMP)/assets: package.json package-lock.json | $(STAMP)
 	cp -r $(KERN)/dist/kern.min.css $(KERN)/dist/fonts $(KERN)/LICENSE.md $(VENDOR)/
 	touch $@
 
-assets: $(STAMP)/assets
+# The dashboards draw with plotly.js from the installed Python package (the same version that
+# builds the figures), served by the portal like KERN.
+$(STAMP)/plotly: $(STAMP)/install | $(STAMP)
+	rm -rf $(PLOTLY) && mkdir -p $(PLOTLY)
+	cp "$$($(BIN)/python -c 'import plotly, pathlib; print(pathlib.Path(plotly.__file__).parent / "package_data" / "plotly.min.js")')" $(PLOTLY)/
+	touch $@
+
+assets: $(STAMP)/assets $(STAMP)/plotly
 
 %.mo: %.po
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ --statistics
@@ -102,4 +110,4 @@ bench: install-test
 	$(BIN)/python -m benchmarks.bench_reports
 
 clean:
-	rm -rf $(STAMP) $(VENV) node_modules $(VENDOR) $(COMPILED)
+	rm -rf $(STAMP) $(VENV) node_modules $(VENDOR) $(PLOTLY) $(COMPILED)

@@ -43,6 +43,7 @@ MODULES = (
     "ideas",
     "rounds",
     "board",
+    "insights",
     "notifications",
     "admin",
     "pages",

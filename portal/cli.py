@@ -23,6 +23,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 from werkzeug.serving import run_simple
 
+import reports
 from portal import create_app
 from portal.accounts.models import Role
 
@@ -119,8 +120,22 @@ def jobs_run(workers: int, parent: int | None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     if parent is not None:
         threading.Thread(target=_stop_without, args=(parent,), daemon=True).start()
-    # Flask types `current_app` as the application, not as the proxy that has this method.
-    consumer_of(current_app._get_current_object(), workers).run()  # type: ignore[attr-defined]
+    _start_figure_browser()
+    try:
+        # Flask types `current_app` as the application, not as the proxy that has this method.
+        consumer_of(current_app._get_current_object(), workers).run()  # type: ignore[attr-defined]
+    finally:
+        reports.stop_svg_export()
+
+
+def _start_figure_browser() -> None:
+    """Start the browser that draws the documents' figures once for this consumer, so that no
+    document job waits seconds for a browser to start (see `reports.start_svg_export`)."""
+    try:
+        reports.start_svg_export()
+    except reports.ExportFailed as failed:
+        # Mails and reminders still go out; documents then fail and say why.
+        logging.getLogger(__name__).warning("No browser for the documents' figures: %s", failed)
 
 
 def _stop_without(parent: int) -> None:

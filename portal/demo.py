@@ -9,8 +9,10 @@ from portal.accounts import demo as accounts_demo
 from portal.accounts.models import User
 from portal.accounts.services import current_municipality
 from portal.board import demo as board_demo
+from portal.core.transactions import will_write
 from portal.extensions import db
 from portal.ideas import demo as ideas_demo
+from portal.insights import demo as insights_demo
 from portal.pages import demo as pages_demo
 from portal.rounds import demo as rounds_demo
 
@@ -34,6 +36,9 @@ def load_demo(*, skip_if_not_empty: bool = False) -> str:
     The caller commits.
     """
     check_demo_allowed()
+    # The demo writes throughout; declared first, a later service that starts background work
+    # from a read (the ranking's analyses) does not end the transaction that holds the demo.
+    will_write()
     municipality = current_municipality()
     users = db.session.scalar(select(func.count(User.id)))
     if users:
@@ -45,9 +50,11 @@ def load_demo(*, skip_if_not_empty: bool = False) -> str:
     counts |= rounds_demo.load(municipality)
     counts |= board_demo.load(municipality)
     counts |= pages_demo.load(municipality)
+    counts |= insights_demo.load(municipality)
     return (
         "Loaded the demo municipality {name}: {units} org units, {users} users, "
         "{ideas} ideas with {supports} supports and {comments} comments, {rounds} rounds with "
         "{accepted} accepted ideas and {weightings} board members' weightings, {boards} board "
-        "with {meetings} meetings and {decisions} decisions, {legal_pages} legal pages."
+        "with {meetings} meetings and {decisions} decisions, {legal_pages} legal pages, "
+        "{documents} released council paper."
     ).format(name=municipality.name, **counts)

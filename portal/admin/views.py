@@ -19,6 +19,7 @@ from portal.admin.forms import (
 from portal.core.access import allow
 from portal.core.arguments import enum_arg, int_arg, page_number, page_size, text_arg
 from portal.core.errors import DomainError
+from portal.core.registry import page_sections
 
 bp = Blueprint("admin", __name__, template_folder="templates")
 
@@ -183,4 +184,5 @@ def settings() -> ResponseReturnValue:
         flash(_("The settings have been saved."), "success")
         return redirect(url_for("admin.settings"))
     status = 422 if form.errors else 200
-    return render_template("admin/settings.html", form=form), status
+    sections = page_sections("settings", municipality, signed_in_user())
+    return render_template("admin/settings.html", form=form, sections=sections), status

@@ -64,6 +64,9 @@ def will_write() -> None:
     when it begins (see `writes_expected`) and waits for it. Other databases need nothing.
     """
     session = db.session()
+    if session.info.get(_WRITES):
+        # Declared before: the transaction began as a writer, and may have written since.
+        return
     session.info[_WRITES] = True
     if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
         session.rollback()

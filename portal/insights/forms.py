@@ -1,0 +1,47 @@
+"""The shape of the input of the documents and the letterhead."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional
+
+from portal.core.forms import enum_choices, optional_int, strip
+from portal.insights.models import DocumentKind
+
+
+class DocumentForm(FlaskForm):
+    """Ask for a document about a round."""
+
+    kind = SelectField(
+        _l("Document"), choices=enum_choices(DocumentKind), validators=[DataRequired()]
+    )
+    round_id = SelectField(_l("Round"), coerce=optional_int, validators=[DataRequired()])
+    submit = SubmitField(_l("Generate"))
+
+
+class VersionForm(FlaskForm):
+    """Retry or release a document as it was shown."""
+
+    lock_version = HiddenField(filters=[optional_int])
+
+
+class LetterheadForm(FlaskForm):
+    """The letterhead of the documents."""
+
+    issuer = StringField(
+        _l("Issuing unit"),
+        validators=[Optional(), Length(max=200)],
+        filters=[strip],
+        description=_l(
+            'Named as lead unit in the council paper, e.g. "Stabsstelle Digitalisierung".'
+        ),
+    )
+    logo = FileField(
+        _l("Logo"),
+        description=_l("PNG, JPEG or SVG, at most 512 KiB. Leave empty to keep the current logo."),
+    )
+    remove_logo = BooleanField(_l("Remove the logo"))
+    submit = SubmitField(_l("Save"))

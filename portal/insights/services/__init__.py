@@ -1,0 +1,1 @@
+"""The rules of the insights module: dashboards, documents and the letterhead."""

@@ -1,0 +1,460 @@
+"""The dashboards: figures of `reports/` filled with counts the database aggregates.
+
+Every chart is computed from a few grouped statements (never a loop over rows in Python), so a
+dashboard over a hundred thousand ideas costs what one over a hundred does. The figures and
+their tables come from `reports`; this module decides who sees which chart, gathers the
+numbers and applies the filters of the page (round, field of action, org unit, period).
+
+Who sees what: the idea funnel and participation are aggregates of what all staff can read on
+the idea pages, so every signed-in member of staff sees them. The charts of a ranking follow the
+ranking itself (`ranking.may_see_ranking`): board members and moderators while the round is
+scored and decided, everybody once it is published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, distinct, func, select
+
+import reports
+import scoring
+from portal.accounts.models import OrgUnit, User
+from portal.core.errors import Forbidden, NotFound
+from portal.extensions import db
+from portal.ideas.models import Comment, FieldOfAction, Idea, IdeaState, Support, idea_org_unit
+from portal.rounds.models import Assignment, AssignmentState, Round, RoundIdea
+from portal.rounds.services import analysis, ranking
+
+#: Charts every signed-in member of staff sees.
+STAFF_CHARTS = ("funnel", "over_time", "by_unit")
+#: Charts of a round's ranking, shown to those who may read the ranking.
+RANKING_CHARTS = ("contributions", "value_effort", "probabilities")
+#: How many leading ideas the ranking chart shows: a bar each must stay readable.
+RANKING_BARS = 20
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The filters of a dashboard, as given in its address."""
+
+    round_id: int | None = None
+    field_id: int | None = None
+    unit_id: int | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    @property
+    def active(self) -> int:
+        """Return how many filters are set."""
+        return sum(v is not None for v in (self.round_id, self.field_id, self.unit_id)) + (
+            self.since is not None or self.until is not None
+        )
+
+    def args(self) -> dict[str, str]:
+        """Return the filters as query-string arguments."""
+        values = {
+            "round": self.round_id,
+            "field": self.field_id,
+            "unit": self.unit_id,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+        }
+        return {key: str(value) for key, value in values.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class Options:
+    """The choices of the filter form."""
+
+    rounds: list[tuple[int, str]]
+    fields: list[tuple[int, str]]
+    units: list[tuple[int, str]]
+
+
+@dataclass(frozen=True)
+class ChartView:
+    """A chart of the page: its key (the CSV download's name), the figure and its table."""
+
+    key: str
+    chart: reports.Chart
+
+    def figure_json(self) -> str:
+        """Return the figure as JSON for plotly.js, safe inside a `<script>` data block."""
+        text: str = self.chart.figure.to_json()
+        # A "</script>" in a label would end the data block; JSON allows "<" escaped.
+        return text.replace("<", "\\u003c")
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """Everything the dashboard page shows."""
+
+    filters: Filters
+    options: Options
+    charts: list[ChartView]
+    #: The round of the filter, when its ranking is shown.
+    round: Round | None
+    #: Why a ranking is not shown (no round chosen, not readable, not rankable), or "".
+    ranking_note: str
+    #: While the rank probabilities are computed in the background.
+    analysis_pending: bool
+
+
+def options() -> Options:
+    """Return the rounds, fields of action and org units the filters offer."""
+    rounds = db.session.execute(select(Round.id, Round.name).order_by(Round.id.desc())).all()
+    fields = db.session.execute(
+        select(FieldOfAction.id, FieldOfAction.name).order_by(FieldOfAction.name)
+    ).all()
+    units = db.session.execute(
+        select(OrgUnit.id, OrgUnit.code, OrgUnit.name).order_by(OrgUnit.code)
+    ).all()
+    return Options(
+        rounds=[(r.id, r.name) for r in rounds],
+        fields=[(f.id, f.name) for f in fields],
+        units=[(u.id, f"{u.code} {u.name}") for u in units],
+    )
+
+
+def _units_below(unit_id: int) -> list[int]:
+    """Return *unit_id* and the ids of all units below it."""
+    parents = dict(db.session.execute(select(OrgUnit.id, OrgUnit.parent_id)).all())
+    if unit_id not in parents:
+        return []
+    found, frontier = {unit_id}, {unit_id}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return sorted(found)
+
+
+def _idea_scope(filters: Filters, units: list[int] | None) -> list[ColumnElement[bool]]:
+    """Return the conditions on `Idea` that the round, field and org unit filters set."""
+    conditions: list[ColumnElement[bool]] = [Idea.state != IdeaState.DRAFT]
+    if filters.round_id is not None:
+        conditions.append(
+            Idea.id.in_(select(RoundIdea.idea_id).where(RoundIdea.round_id == filters.round_id))
+        )
+    if filters.field_id is not None:
+        conditions.append(Idea.field_of_action_id == filters.field_id)
+    if units is not None:
+        conditions.append(
+            Idea.id.in_(
+                select(idea_org_unit.c.idea_id).where(idea_org_unit.c.org_unit_id.in_(units))
+            )
+        )
+    return conditions
+
+
+def _period(column: Any, filters: Filters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.since is not None:
+        conditions.append(column >= dt.datetime.combine(filters.since, dt.time(), dt.UTC))
+    if filters.until is not None:
+        end = dt.datetime.combine(filters.until + dt.timedelta(days=1), dt.time(), dt.UTC)
+        conditions.append(column < end)
+    return conditions
+
+
+def _month(column: Any) -> Any:
+    """Return the SQL expression of the month (`YYYY-MM`, UTC) of the time *column*."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM")
+    return func.strftime("%Y-%m", column)
+
+
+class _Counts:
+    """The three kinds of participation: ideas, supports, comments, each with its time and
+    its person, restricted to the ideas in scope."""
+
+    def __init__(self, filters: Filters, units: list[int] | None) -> None:
+        self.filters = filters
+        self.scope = _idea_scope(filters, units)
+
+    def kinds(self) -> list[tuple[str, Any, Any, Callable[[Any], Any]]]:
+        """Return (name, time column, person column, how to join the ideas) per kind."""
+        return [
+            (_("Ideas"), Idea.submitted_at, Idea.author_id, lambda s: s),
+            (_("Supports"), Support.created_at, Support.user_id, _via(Support.idea_id)),
+            (_("Comments"), Comment.created_at, Comment.author_id, _via(Comment.idea_id)),
+        ]
+
+
+def _via(column: Any) -> Callable[[Any], Any]:
+    return lambda statement: statement.join(Idea, Idea.id == column)
+
+
+def idea_funnel(filters: Filters, units: list[int] | None, locale: str) -> reports.Chart:
+    """Return the ideas in scope by state and field of action."""
+    rows = db.session.execute(
+        select(Idea.state, Idea.field_of_action_id, func.count(Idea.id))
+        .where(*_idea_scope(filters, units), *_period(Idea.submitted_at, filters))
+        .group_by(Idea.state, Idea.field_of_action_id)
+    ).all()
+    names: dict[int | None, str] = dict(
+        db.session.execute(select(FieldOfAction.id, FieldOfAction.name)).all()
+    )
+    field_ids = sorted({r[1] for r in rows}, key=lambda i: (i is None, names.get(i, "")))
+    states = [s for s in IdeaState if s is not IdeaState.DRAFT]
+    counts = {(r[0], r[1]): r[2] for r in rows}
+    data = reports.IdeaFunnel(
+        states=tuple(str(s.label) for s in states),
+        fields=tuple(names[i] if i is not None else _("No field of action") for i in field_ids)
+        or (_("No field of action"),),
+        counts=tuple(tuple(counts.get((s, i), 0) for i in field_ids) or (0,) for s in states),
+    )
+    texts = reports.ChartTexts(_("Ideas by state and field of action"), _("Ideas"), _("State"))
+    return reports.idea_funnel(data, texts, locale)
+
+
+def participation_over_time(
+    filters: Filters, units: list[int] | None, locale: str
+) -> reports.Chart:
+    """Return ideas, supports and comments per month."""
+    counts = _Counts(filters, units)
+    per_kind: list[dict[str, int]] = []
+    for _name, at, _person, join in counts.kinds():
+        month = _month(at)
+        statement = join(select(month, func.count()).select_from(at.class_))
+        statement = statement.where(*counts.scope, at.is_not(None), *_period(at, filters)).group_by(
+            month
+        )
+        per_kind.append(dict(db.session.execute(statement).all()))
+    months = sorted({m for found in per_kind for m in found})
+    periods = _all_months(months)
+    data = reports.ParticipationOverTime(
+        periods=tuple(dt.date(int(p[:4]), int(p[5:]), 1) for p in periods),
+        series=tuple(
+            reports.Series(name, tuple(float(found.get(p, 0)) for p in periods))
+            for (name, *_rest), found in zip(counts.kinds(), per_kind, strict=True)
+        ),
+    )
+    texts = reports.ChartTexts(_("Participation per month"), _("Month"), _("Number"))
+    return reports.participation_over_time(data, texts, locale)
+
+
+def _all_months(months: list[str]) -> list[str]:
+    """Return every month from the first to the last of *months*, so gaps show as zero."""
+    if not months:
+        return []
+    year, month = int(months[0][:4]), int(months[0][5:])
+    found = []
+    while f"{year:04d}-{month:02d}" <= months[-1]:
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
+def participation_by_unit(filters: Filters, units: list[int] | None, locale: str) -> reports.Chart:
+    """Return ideas, supports and comments per 100 staff of each org unit (the person's own)."""
+    counts = _Counts(filters, units)
+    per_kind: list[dict[int, int]] = []
+    for _name, at, person, join in counts.kinds():
+        statement = join(
+            select(User.org_unit_id, func.count())
+            .select_from(at.class_)
+            .join(User, User.id == person)
+        )
+        statement = statement.where(
+            *counts.scope, at.is_not(None), *_period(at, filters), User.org_unit_id.is_not(None)
+        ).group_by(User.org_unit_id)
+        per_kind.append(dict(db.session.execute(statement).all()))
+    staff_query = (
+        select(OrgUnit.id, OrgUnit.code, func.count(User.id))
+        .join(User, User.org_unit_id == OrgUnit.id)
+        .where(User.active.is_(True))
+        .group_by(OrgUnit.id, OrgUnit.code)
+        .order_by(OrgUnit.code)
+    )
+    if units is not None:
+        staff_query = staff_query.where(OrgUnit.id.in_(units))
+    staff = db.session.execute(staff_query).all()
+    data = reports.ParticipationByUnit(
+        units=tuple(code for _id, code, _n in staff),
+        staff=tuple(n for _id, _code, n in staff),
+        series=tuple(
+            reports.Series(name, tuple(float(found.get(unit_id, 0)) for unit_id, _c, _n in staff))
+            for (name, *_rest), found in zip(counts.kinds(), per_kind, strict=True)
+        ),
+    )
+    texts = reports.ChartTexts(
+        _("Participation per 100 staff by org unit"), _("Org unit"), _("Per 100 staff")
+    )
+    return reports.participation_by_unit(data, texts, locale)
+
+
+@dataclass(frozen=True)
+class RankingData:
+    """A round's ranking as the figures and documents use it."""
+
+    inputs: ranking.RankingState
+    ranked: scoring.Ranking
+    #: Ideas of the round by id: cost and effort estimates.
+    estimates: dict[int, tuple[int | None, int | None]]
+    found: analysis.Analysis
+    #: How many assessors submitted assessments in the round.
+    assessors: int
+
+
+def ranking_data(round_: Round) -> RankingData:
+    """Gather the ranking of *round_*, its ideas' estimates and the stored analyses (starting
+    them if this state of the round has none yet)."""
+    now = analysis.current(round_)
+    inputs, found = now.state, now.analysis
+    estimates = {
+        row.id: (row.cost_euros, row.effort_days)
+        for row in db.session.execute(
+            select(Idea.id, Idea.cost_euros, Idea.effort_days).where(Idea.id.in_(inputs.idea_ids))
+        )
+    }
+    assessors = db.session.scalar(
+        select(func.count(distinct(Assignment.assessor_id))).where(
+            Assignment.round_id == round_.id, Assignment.state == AssignmentState.SUBMITTED
+        )
+    )
+    return RankingData(inputs, ranking.rank(inputs), estimates, found, assessors or 0)
+
+
+def ranking_contributions(data: RankingData, locale: str, limit: int | None) -> reports.Chart:
+    """Return the leading ideas' scores stacked by criterion (the engine's contributions)."""
+    order = list(data.ranked.order[:limit] if limit else data.ranked.order)
+    inputs = data.inputs
+    figure = reports.RankingContributions(
+        ideas=tuple(inputs.ideas[i].title for i in order),
+        ranks=tuple(int(data.ranked.ranks[i]) for i in order),
+        scores=tuple(float(data.ranked.scores[i]) for i in order),
+        criteria=tuple(c.name for c in inputs.criteria),
+        contributions=tuple(tuple(float(v) for v in data.ranked.contributions[i]) for i in order),
+        rank_label=_("Rank"),
+        score_label=_("Score"),
+    )
+    texts = reports.ChartTexts(
+        _("Ranking with the contribution of each criterion"), _("Points of 100"), _("Idea")
+    )
+    return reports.ranking_contributions(figure, texts, locale)
+
+
+def value_effort(
+    data: RankingData, locale: str, portfolio: frozenset[int] = frozenset()
+) -> reports.Chart:
+    """Return score against cost of the ranked ideas that carry both estimates, sized by staff
+    days; the ideas of *portfolio* (ids) are marked."""
+    rows: list[tuple[int, int, int]] = []
+    for i, idea in enumerate(data.inputs.ideas):
+        cost, days = data.estimates.get(idea.id, (None, None))
+        if cost is not None and days is not None:
+            rows.append((i, cost, days))
+    figure = reports.ValueEffort(
+        ideas=tuple(data.inputs.ideas[i].title for i, _c, _d in rows),
+        scores=tuple(float(data.ranked.scores[i]) for i, _c, _d in rows),
+        costs=tuple(Decimal(cost) for _i, cost, _d in rows),
+        staff_days=tuple(float(days) for _i, _c, days in rows),
+        in_portfolio=tuple(data.inputs.ideas[i].id in portfolio for i, _c, _d in rows),
+        portfolio_label=_("In the portfolio"),
+        other_label=_("Not in the portfolio"),
+        staff_days_label=_("Staff days"),
+        status_label=_("Portfolio"),
+    )
+    texts = reports.ChartTexts(
+        _("Value and effort of the ranked ideas"), _("Cost in euros"), _("Score (points of 100)")
+    )
+    return reports.value_effort(figure, texts, locale)
+
+
+def rank_probabilities(data: RankingData, locale: str) -> reports.Chart | None:
+    """Return the stored rank probabilities as a heat map, or None while they are computed."""
+    part = data.found.part("acceptability")
+    if not part or "error" in part:
+        return None
+    titles = {idea.id: idea.title for idea in data.inputs.ideas}
+    figure = reports.RankProbabilities(
+        ideas=tuple(titles[row["idea"]] for row in part["rows"]),
+        shares=tuple(tuple(float(p) for p in row["p"]) for row in part["rows"]),
+    )
+    texts = reports.ChartTexts(
+        _("Rank probabilities under weight uncertainty"), _("Rank"), _("Idea")
+    )
+    return reports.rank_probabilities(figure, texts, locale)
+
+
+def _round_for(filters: Filters, user: User) -> tuple[Round | None, str]:
+    if filters.round_id is None:
+        return None, _("Choose a round to see its ranking.")
+    round_ = db.session.get(Round, filters.round_id)
+    if round_ is None:
+        return None, _("Choose a round to see its ranking.")
+    if not ranking.may_see_ranking(round_, user):
+        return None, _(
+            "The ranking of this round is shown to board members and moderators while it is "
+            "scored and decided, and to all staff once it is published."
+        )
+    return round_, ""
+
+
+def _filters_known(filters: Filters) -> tuple[Filters, list[int] | None]:
+    """Return *filters* without ids that name nothing, and the org units in scope."""
+    units = _units_below(filters.unit_id) if filters.unit_id is not None else None
+    if units == []:
+        filters, units = replace(filters, unit_id=None), None
+    return filters, units
+
+
+def dashboard(user: User, filters: Filters, locale: str) -> Dashboard:
+    """Return the dashboard for *user* under *filters*."""
+    filters, units = _filters_known(filters)
+    charts = [
+        ChartView("funnel", idea_funnel(filters, units, locale)),
+        ChartView("over_time", participation_over_time(filters, units, locale)),
+        ChartView("by_unit", participation_by_unit(filters, units, locale)),
+    ]
+    round_, note = _round_for(filters, user)
+    pending = False
+    if round_ is not None:
+        try:
+            data = ranking_data(round_)
+        except ranking.RankingUnavailable as refused:
+            note = refused.message
+            round_ = None
+        else:
+            charts.append(
+                ChartView("contributions", ranking_contributions(data, locale, RANKING_BARS))
+            )
+            charts.append(ChartView("value_effort", value_effort(data, locale)))
+            heat = rank_probabilities(data, locale)
+            if heat is not None:
+                charts.append(ChartView("probabilities", heat))
+            pending = heat is None and not data.found.done
+    return Dashboard(filters, options(), charts, round_, note, pending)
+
+
+def chart(user: User, key: str, filters: Filters, locale: str) -> reports.Chart:
+    """Return the one chart *key* of the dashboard for its CSV download."""
+    filters, units = _filters_known(filters)
+    builders = {
+        "funnel": idea_funnel,
+        "over_time": participation_over_time,
+        "by_unit": participation_by_unit,
+    }
+    if key in builders:
+        return builders[key](filters, units, locale)
+    if key not in RANKING_CHARTS:
+        raise NotFound(_("There is no such chart."))
+    round_, note = _round_for(filters, user)
+    if round_ is None:
+        known = filters.round_id is not None and db.session.get(Round, filters.round_id) is not None
+        raise Forbidden(note) if known else NotFound(note)
+    data = ranking_data(round_)
+    if key == "contributions":
+        return ranking_contributions(data, locale, RANKING_BARS)
+    if key == "value_effort":
+        return value_effort(data, locale)
+    heat = rank_probabilities(data, locale)
+    if heat is None:
+        raise NotFound(_("The rank probabilities are still being computed."))
+    return heat

@@ -1,0 +1,166 @@
+"""The dashboards: who sees which chart, the filters in the address, each table equal to its
+chart's data, the CSV of exactly that table, and a fixed number of statements."""
+
+import csv
+import io
+
+import pytest
+from flask_babel import force_locale
+
+from portal.accounts.models import Role
+from portal.extensions import db
+from portal.ideas.services import discussion
+from portal.insights.services import dashboards
+from portal.rounds.models import RoundPhase
+from tests import factories
+from tests.portal.rounds.test_ranking_page import scored  # noqa: F401 - a fixture
+
+P = RoundPhase
+ROLES = [Role.EMPLOYEE, Role.ASSESSOR, Role.BOARD_MEMBER, Role.MODERATOR, Role.STAFF_COUNCIL]
+PREPARING = {Role.BOARD_MEMBER, Role.MODERATOR}
+
+
+def _trace_values(figure, axis):
+    return [list(trace[axis]) for trace in figure.data if trace.type == "bar"]
+
+
+def test_the_funnel_counts_ideas_by_state_and_field_and_its_table_equals_the_bars(db):
+    field = factories.field_of_action("Bürger-Services")
+    for _ in range(3):
+        factories.idea(field_of_action_id=field.id)
+    factories.idea(submit=False, field_of_action_id=field.id)  # a draft is nobody's business
+    db.session.commit()
+
+    with force_locale("en"):
+        chart = dashboards.idea_funnel(dashboards.Filters(), None, "en")
+
+    submitted = next(row for row in chart.table.rows if row[0] == "Submitted")
+    assert submitted[1:] == (3,)
+    assert all(row[0] != "Draft" for row in chart.table.rows)
+    # The table holds exactly the plotted numbers, column by column.
+    bars = _trace_values(chart.figure, "x")
+    assert [
+        list(column) for column in zip(*(row[1:] for row in chart.table.rows), strict=True)
+    ] == bars
+
+
+def test_participation_counts_per_month_and_per_100_staff_of_the_persons_unit(db):
+    unit = factories.org_unit(code="Amt 10")
+    author = factories.user(org_unit=unit)
+    factories.user(org_unit=unit)
+    idea = factories.idea(author=author)
+    supporter = factories.user(org_unit=unit)
+    discussion.support(idea, supporter)
+    db.session.commit()
+
+    over_time = dashboards.participation_over_time(dashboards.Filters(), None, "en")
+    by_unit = dashboards.participation_by_unit(dashboards.Filters(), None, "en")
+
+    assert [row[1:] for row in over_time.table.rows] == [(1.0, 1.0, 0.0)]
+    row = next(r for r in by_unit.table.rows if r[0] == "Amt 10")
+    # One idea and one support among three staff: 33.3 per 100 each, no comment.
+    assert [round(value, 1) for value in row[1:]] == [33.3, 33.3, 0.0]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_sees_the_ranking_charts_of_a_round_being_decided(client, login_as, scored, role):  # noqa: F811
+    round_, _ideas, _ = scored
+    round_.phase = P.DECIDE
+    db.session.commit()
+    login_as(role, locale="en")
+
+    html = client.get(f"/insights/?round={round_.id}").get_data(as_text=True)
+    csv_answer = client.get(f"/insights/charts/contributions.csv?round={round_.id}")
+
+    # Everybody sees the funnel and participation.
+    assert "Ideas by state and field of action" in html
+    readable = role in PREPARING
+    assert ("Ranking with the contribution of each criterion" in html) is readable
+    assert csv_answer.status_code == (200 if readable else 403)
+
+
+def test_a_published_ranking_is_shown_to_all_staff(client, login_as, scored):  # noqa: F811
+    round_, _ideas, _ = scored
+    round_.phase = P.PUBLISH
+    db.session.commit()
+    login_as(Role.EMPLOYEE, locale="en")
+
+    html = client.get(f"/insights/?round={round_.id}").get_data(as_text=True)
+
+    assert "Ranking with the contribution of each criterion" in html
+
+
+def test_the_csv_is_the_table_beside_the_chart(client, login_as, scored):  # noqa: F811
+    round_, _ideas, _ = scored
+    round_.phase = P.DECIDE
+    db.session.commit()
+    login_as(Role.BOARD_MEMBER, locale="en")
+    client.get(f"/insights/?round={round_.id}")  # starts the analyses (at once, in tests)
+
+    answer = client.get(f"/insights/charts/contributions.csv?round={round_.id}")
+
+    rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True))))
+    assert answer.headers["Content-Disposition"] == 'attachment; filename="contributions.csv"'
+    assert rows[0][:2] == ["Rank", "Idea"]
+    assert [r[1] for r in rows[1:7]] == [f"Idee {n}" for n in range(1, 7)]
+    # The bars' lengths are the table's numbers, criterion by criterion.
+    chart = dashboards.ranking_contributions(
+        dashboards.ranking_data(round_), "en", dashboards.RANKING_BARS
+    )
+    for column, bars in enumerate(_trace_values(chart.figure, "x"), start=2):
+        assert [float(r[column]) for r in rows[1:]] == pytest.approx(bars)
+
+
+def test_the_filters_stay_in_the_address_and_restrict_the_counts(client, login_as, db):
+    field = factories.field_of_action("E-Akte")
+    other = factories.field_of_action("Arbeiten 4.0")
+    factories.idea(field_of_action_id=field.id)
+    factories.idea(field_of_action_id=other.id)
+    db.session.commit()
+    login_as(Role.EMPLOYEE, locale="en")
+
+    html = client.get(f"/insights/?field={field.id}&since=2000-01-01").get_data(as_text=True)
+    answer = client.get(f"/insights/charts/funnel.csv?field={field.id}&since=2000-01-01")
+
+    assert f'href="/insights/charts/funnel.csv?field={field.id}&amp;since=2000-01-01"' in html
+    rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True))))
+    assert rows[0][1:] == ["E-Akte"]
+
+
+@pytest.mark.parametrize(
+    "query", ["round=abc", "field=99999999", "unit=-1", "since=31.12.2026", "until=x&round="]
+)
+def test_odd_filters_show_the_page(client, login_as, db, query):
+    login_as(Role.BOARD_MEMBER, locale="en")
+
+    assert client.get(f"/insights/?{query}").status_code == 200
+
+
+def test_an_unknown_chart_is_not_found(client, login_as, db):
+    login_as(Role.BOARD_MEMBER, locale="en")
+
+    assert client.get("/insights/charts/secrets.csv").status_code == 404
+    assert client.get("/insights/charts/contributions.csv").status_code == 404
+
+
+def test_the_dashboard_takes_a_fixed_number_of_statements(
+    client,
+    login_as,
+    scored,  # noqa: F811
+    count_queries,
+):
+    round_, _ideas, _ = scored
+    round_.phase = P.DECIDE
+    login_as(Role.BOARD_MEMBER, locale="en")
+    client.get(f"/insights/?round={round_.id}")
+    db.session.commit()
+    with count_queries() as few:
+        client.get(f"/insights/?round={round_.id}")
+    for _ in range(20):
+        factories.idea(author=factories.user(org_unit=factories.org_unit()))
+    db.session.commit()
+    with count_queries() as many:
+        client.get(f"/insights/?round={round_.id}")
+
+    assert len(many) == len(few)
+    assert len(few) <= 45
