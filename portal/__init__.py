@@ -43,6 +43,7 @@ MODULES = (
     "ideas",
     "rounds",
     "board",
+    "projects",
     "notifications",
     "admin",
     "pages",
