@@ -98,7 +98,7 @@ def late_milestones(project_ids: Sequence[int], today: date) -> dict[int, int]:
         .where(Milestone.project_id.in_(project_ids), _late(today))
         .group_by(Milestone.project_id)
     )
-    return dict(rows)
+    return dict(rows.all())
 
 
 def _sum(column: Any) -> Any:

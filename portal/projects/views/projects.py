@@ -223,9 +223,11 @@ def remove_member(project_id: int, member_id: int) -> ResponseReturnValue:
 @bp.route("/<int:project_id>/state", methods=["POST"])
 @allow(SIGNED_IN)
 def move(project_id: int) -> ResponseReturnValue:
+    user = signed_in_user()
     project = access.get_project(project_id)
+    access.require_steer(project, user)
     target = enum_arg_form(request.form.get("target", ""))
-    projects.move(project, target, signed_in_user())
+    projects.move(project, target, user)
     flash(_("The project is now “%(state)s”.", state=target.label), "success")
     return redirect(url_for("projects.detail", project_id=project.id))
 
