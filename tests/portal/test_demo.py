@@ -128,3 +128,26 @@ def test_demo_board_meets_decides_and_votes_in_writing(demo):
     decided = demo.session.scalars(select(Idea.id).where(Idea.state == IdeaState.DECIDED)).all()
     on_record = demo.session.scalars(select(Decision.idea_id)).all()
     assert set(decided) <= set(on_record)
+
+
+def test_demo_projects_come_from_approving_decisions_in_two_waves(demo):
+    from portal.board.models import Decision
+    from portal.projects.models import Project, ProjectState, Wave
+
+    assert [wave.name for wave in demo.session.scalars(select(Wave).order_by(Wave.id))] == [
+        "Welle 1",
+        "Welle 2",
+    ]
+    approving = demo.session.scalars(
+        select(Decision).where(Decision.outcome.in_(["approved", "approved_with_conditions"]))
+    ).all()
+    found = demo.session.scalars(select(Project)).all()
+    # A project exists for each approving decision, as far as the demo's plans reach, and
+    # never without its decision.
+    assert len(found) == min(len(approving), 6)
+    assert all(project.decision.outcome.approves for project in found)
+    if found:
+        assert found[0].state is ProjectState.EVALUATED
+    # Every idea the demo shows as a project has its project.
+    shown = demo.session.scalars(select(Idea.id).where(Idea.state == IdeaState.PROJECT)).all()
+    assert set(shown) == {project.idea_id for project in found}
