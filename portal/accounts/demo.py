@@ -65,7 +65,7 @@ USERS = [
     ("a.fischer", "Andrea Fischer", "Dez. III", {B, E}, "de"),
     ("m.wagner", "Markus Wagner", "Dez. IV", {B, E}, "de"),
     ("p.becker", "Petra Becker", "Dez. V", {B, E}, "de"),
-    ("h.schulz", "Heike Schulz", "Amt 11", {B, A, E}, "de"),
+    ("h.schulz", "Heike Schulz", "Amt 11", {B, E}, "de"),
     ("f.hartmann", "Frank Hartmann", "Amt 20", {A, E}, "de"),
     ("n.krueger", "Nadine Krüger", "Amt 12", {A, E}, "de"),
     ("o.lange", "Oliver Lange", "11.1", {A, E}, "de"),

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from portal.accounts.demo import email_of
-from portal.accounts.models import Municipality, OrgUnit, User
+from portal.accounts.models import Municipality, OrgUnit, Role, User
 from portal.core.models import utcnow
 from portal.extensions import db
 from portal.ideas.models import Comment, Idea, IdeaState
@@ -142,7 +142,11 @@ def _discuss(
     supports = 0
     comments: list[tuple[Idea, Comment]] = []
     for number, (idea, at) in enumerate(ideas):
-        supporters = rng.sample([u for u in users if u.id != idea.author_id], rng.randint(0, 25))
+        # Assessors hold back their support, since it would keep them from assessing the idea.
+        supporters = rng.sample(
+            [u for u in users if u.id != idea.author_id and not u.has_role(Role.ASSESSOR)],
+            rng.randint(0, 25),
+        )
         for hours, user in enumerate(supporters):
             support(idea, user, at=at + timedelta(hours=hours))
         supports += len(supporters)

@@ -19,7 +19,7 @@ from portal.core.registry import (
 def init_app(app: Flask) -> None:
     """Serve the round pages and contribute the menu, start-page panels and news."""
     from portal.accounts.models import Role
-    from portal.rounds.services import assignment, feed, idea_page, messages, weighting
+    from portal.rounds.services import assignment, feed, idea_page, messages, scoring, weighting
     from portal.rounds.views import bp
 
     app.register_blueprint(bp, url_prefix="/rounds")
@@ -37,3 +37,6 @@ def init_app(app: Flask) -> None:
     register_jobs(
         app, [assignment.send_assessment_reminders, assignment.remind_assessors_everywhere]
     )
+    # Assessment: the ideas that wait for an assessor, on the start page and the round page.
+    add_panel_source(app, Role.ASSESSOR, scoring.assessor_start_items)
+    add_section(app, "round", "aside", scoring.round_section)

@@ -4,7 +4,11 @@ board's weighting of their criteria (`load_weighting`) and the assessors' scores
 
 from __future__ import annotations
 
+import random
+import tomllib
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -13,8 +17,17 @@ from portal.accounts.models import Municipality, Role, User
 from portal.core.models import utcnow
 from portal.extensions import db
 from portal.ideas.models import Idea, IdeaEvent, IdeaState
-from portal.rounds.models import Criterion, Round, RoundPhase, WeightingMethod
-from portal.rounds.services import catalogue, weighting
+from portal.rounds.models import (
+    Assignment,
+    AssignmentState,
+    Criterion,
+    Round,
+    RoundPhase,
+    Score,
+    WeightingMethod,
+)
+from portal.rounds.services import catalogue, scoring, weighting
+from portal.rounds.services.assignment import Scope, bulk_assign
 from portal.rounds.services.catalogue import start_from_template
 from portal.rounds.services.phases import (
     RoundData,
@@ -49,6 +62,11 @@ def load(municipality: Municipality) -> dict[str, int]:
         accept_into_round(idea, finished, moderator, at=at + timedelta(days=2))
     move_phase(finished, RoundPhase.SCREEN, moderator, at=now - timedelta(days=75))
     move_phase(finished, RoundPhase.SCORE, moderator, at=now - timedelta(days=60))
+    data = tomllib.loads(DATA.read_text(encoding="utf-8"))
+    rng = random.Random(2026)
+    scores = _assess(finished, moderator, data, rng, start=now - timedelta(days=59), share=1.0)
+    _revise(finished, data, at=now - timedelta(days=20))
+    move_phase(finished, RoundPhase.DECIDE, moderator, at=now - timedelta(days=14))
 
     current = _round(f"Priorisierung {now.year + 1}", moderator, start=now - timedelta(days=70))
     load_weighting(current, members, now - timedelta(days=40), moderator=moderator)
@@ -56,6 +74,8 @@ def load(municipality: Municipality) -> dict[str, int]:
         accept_into_round(idea, current, moderator, at=at + timedelta(days=2))
     move_phase(current, RoundPhase.SCREEN, moderator, at=now - timedelta(days=16))
     move_phase(current, RoundPhase.SCORE, moderator, at=now - timedelta(days=12))
+    scores += _assess(current, moderator, data, rng, start=now - timedelta(days=11), share=0.5)
+    _declare(current, data)
     # A smaller round for the citizens' services has just begun: Stefan Brandt (lenkung@) has
     # saved a weighting that contradicts itself, so his start page and the weighting page show
     # what waits for him, and ideas in screening may still join it.
@@ -73,6 +93,7 @@ def load(municipality: Municipality) -> dict[str, int]:
         "rounds": 3,
         "accepted": len(early) + len(late),
         "weightings": 3 * len(members) - 1,
+        "scores": scores,
     }
 
 
@@ -122,6 +143,126 @@ def _screened_ideas() -> list[tuple[Idea, datetime]]:
         .order_by(last_step.c.at, Idea.id)
     ).all()
     return [(idea, at) for idea, at in rows]
+
+
+# --- assessment ---------------------------------------------------------------------------------
+
+DATA = Path(__file__).with_name("demo.toml")
+#: The rated criteria of the "digital" template in the order of the profiles in demo.toml.
+PROFILE_KEYS = ("nutzen_buerger", "entlastung", "strategie", "pflicht", "risiko", "umsetzbarkeit")
+
+
+def _assess(
+    round_: Round,
+    moderator: User,
+    data: dict[str, Any],
+    rng: random.Random,
+    *,
+    start: datetime,
+    share: float,
+) -> int:
+    """Assign the assessors to the ideas of *round_* in bulk at *start*, then let them score:
+    all assessments when *share* is 1, else about that share submitted and some drafts saved.
+    Return how many scores were given."""
+    bulk_assign(round_, Scope(), moderator, at=start)
+    frozen = catalogue.latest_frozen(round_)
+    assert frozen is not None
+    rated = [criterion for criterion in frozen.criteria if scoring.is_scored(criterion)]
+    texts: dict[str, dict[str, list[str]]] = data["justifications"]
+    disagreement = data["disagreement"]
+    profiles: dict[int, list[int]] = {}
+    seen: set[int] = set()
+    given = 0
+    open_ = db.session.scalars(
+        select(Assignment)
+        .where(Assignment.round_id == round_.id, Assignment.state == AssignmentState.OPEN)
+        .order_by(Assignment.idea_id, Assignment.assessor_id)
+    ).all()
+    for number, assignment in enumerate(open_):
+        chance = rng.random()
+        if chance > share + 0.15:
+            continue
+        idea = assignment.idea
+        profile = profiles.setdefault(
+            idea.id,
+            data["profile"].get(idea.title) or [rng.randint(0, 4) for _key in PROFILE_KEYS],
+        )
+        values: dict[int, float] = {}
+        justifications: dict[int, str] = {}
+        for criterion in rated:
+            wanted = (
+                profile[PROFILE_KEYS.index(criterion.key)] if criterion.key in PROFILE_KEYS else 2
+            )
+            value = wanted + rng.choice((-1, 0, 0, 0, 1))
+            if idea.title == disagreement["idea"] and criterion.key == disagreement["criterion"]:
+                # The first assessor of the idea sees it far apart from the others.
+                first = idea.id not in seen
+                value = disagreement["value"] if first else max(value, wanted - 1)
+            value = min(max(value, int(criterion.scale_min)), int(criterion.scale_max))
+            values[criterion.id] = float(value)
+            if scoring.needs_justification(criterion, value) or rng.random() < 0.5:
+                choices = texts[criterion.key][str(value)]
+                justifications[criterion.id] = choices[number % len(choices)]
+        scoring.save_assessment(
+            round_,
+            idea.id,
+            assignment.assessor,
+            scoring.Assessment(
+                assignment.lock_version, values, justifications, submit=chance <= share
+            ),
+            at=start + timedelta(hours=6 + 4 * number),
+        )
+        seen.add(idea.id)
+        given += len(values)
+    return given
+
+
+def _revise(round_: Round, data: dict[str, Any], *, at: datetime) -> None:
+    """Let the assessor far apart from the others revise her score after the review."""
+    disagreement = data["disagreement"]
+    idea = db.session.scalar(select(Idea).where(Idea.title == disagreement["idea"]))
+    assert idea is not None
+    score = db.session.scalar(
+        select(Score)
+        .join(Score.assignment)
+        .join(Score.criterion)
+        .where(
+            Assignment.round_id == round_.id,
+            Assignment.idea_id == idea.id,
+            Criterion.key == disagreement["criterion"],
+            Score.value == disagreement["value"],
+        )
+    )
+    assert score is not None, "the demo's disagreement needs its idea in the round"
+    scoring.revise_score(
+        round_,
+        idea.id,
+        score.assignment.assessor,
+        scoring.Revision(
+            score.assignment.lock_version,
+            score.criterion_id,
+            float(disagreement["revised"]),
+            disagreement["reason"],
+        ),
+        at=at,
+    )
+
+
+def _declare(round_: Round, data: dict[str, Any]) -> None:
+    """Let an assessor declare a conflict of interest on an idea she has not scored yet."""
+    assignment = db.session.scalars(
+        select(Assignment)
+        .where(Assignment.round_id == round_.id, Assignment.state == AssignmentState.OPEN)
+        .order_by(Assignment.id)
+    ).first()
+    assert assignment is not None
+    scoring.declare_conflict(
+        round_,
+        assignment.idea_id,
+        assignment.assessor,
+        lock_version=assignment.lock_version,
+        reason=data["declared"]["reason"],
+    )
 
 
 # --- weighting by the board --------------------------------------------------------------------

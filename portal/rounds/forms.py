@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from babel.numbers import NumberFormatError, parse_decimal
+from babel.numbers import parse_decimal
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -46,6 +46,18 @@ def sent_version(value: object) -> int:
     return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else 0
 
 
+def read_number(text: str) -> float | None:
+    """Return the number *text* stands for, written as the reader writes it (1.500,5 in
+    German), or None when it is empty; raise ValueError when it is no number."""
+    cleaned = text.strip().replace(" ", "").replace("\u00a0", "")
+    if not cleaned:
+        return None
+    try:
+        return float(parse_decimal(cleaned, locale=str(get_locale() or "de")))
+    except ValueError:  # babel's NumberFormatError among them
+        raise ValueError(text) from None
+
+
 class LocalDecimalField(FloatField):
     """A number with decimals as the reader writes it: 1.500,5 in German, 1,500.5 in English.
 
@@ -55,13 +67,9 @@ class LocalDecimalField(FloatField):
     widget = TextInput()
 
     def process_formdata(self, valuelist: list[Any]) -> None:
-        if not valuelist or not str(valuelist[0]).strip():
-            self.data = None
-            return
-        text = str(valuelist[0]).strip().replace(" ", "").replace("\u00a0", "")
         try:
-            self.data = float(parse_decimal(text, locale=str(get_locale() or "de")))
-        except (NumberFormatError, ValueError):
+            self.data = read_number(str(valuelist[0])) if valuelist else None
+        except ValueError:
             self.data = None
             raise ValueError(_("Please enter a number.")) from None
 
@@ -303,3 +311,65 @@ class RemoveAssignmentForm(FlaskForm):
     """Remove an open assignment; the version makes a second tab's removal stale."""
 
     lock_version = HiddenField()
+
+
+# --- assessment by the assessors ---------------------------------------------------------------
+
+#: The form field of a criterion's score: "score-<criterion id>".
+SCORE_FIELD = re.compile(r"score-(\d{1,12})")
+#: The form field of a criterion's justification: "justification-<criterion id>".
+JUSTIFICATION_FIELD = re.compile(r"justification-(\d{1,12})")
+
+
+class AssessmentForm(FlaskForm):
+    """An assessor's scores of one idea. Its scores and justifications have one field per
+    criterion of the catalogue in force, so `read_scores` reads them from the request."""
+
+    lock_version = HiddenField()
+
+
+class ConflictForm(FlaskForm):
+    """An assessor declares a conflict of interest with one idea."""
+
+    reason = TextAreaField(
+        _l("What is the conflict of interest?"),
+        description=_l(
+            "For example: “I advised the team that proposed the idea.” The moderators of the "
+            "round read it."
+        ),
+    )
+    lock_version = HiddenField()
+
+
+class RevisionForm(FlaskForm):
+    """An assessor revises their score on a criterion under review. The page has one such form
+    per criterion, with field ids of their own; the names are the same."""
+
+    criterion_id = HiddenField()
+    value = StringField()
+    reason = TextAreaField()
+    lock_version = HiddenField()
+
+
+def read_scores(
+    data: Mapping[str, str],
+) -> tuple[dict[int, float], dict[int, str], dict[str, str]]:
+    """Return the scores sent (criterion id → number; empty ones left out), the
+    justifications (criterion id → text) and what is wrong with their shape, by field."""
+    values: dict[int, float] = {}
+    justifications: dict[int, str] = {}
+    problems: dict[str, str] = {}
+    for name, text in data.items():
+        if match := SCORE_FIELD.fullmatch(name):
+            try:
+                number = read_number(text)
+            except ValueError:
+                problems[name] = _("Please enter a number.")
+                continue
+            if number is not None:
+                values[int(match[1])] = number
+        elif match := JUSTIFICATION_FIELD.fullmatch(name):
+            justifications[int(match[1])] = text
+        elif name.startswith(("score-", "justification-")):
+            problems[name] = _("A field of the form is not one this page offers.")
+    return values, justifications, problems

@@ -415,7 +415,12 @@ class Assignment(TenantMixin, Base):
     __table_args__ = (
         UniqueConstraint("round_id", "idea_id", "assessor_id"),
         Index("ix_assignment_assessor_round", "assessor_id", "round_id", "state"),
-        Index("ix_assignment_round_idea", "round_id", "idea_id"),
+        # The progress of a round counts its assessments by idea and by assessor from these
+        # indexes alone (the tenant filter reads the municipality, hence its column).
+        Index("ix_assignment_round_idea", "round_id", "idea_id", "state", "municipality_id"),
+        Index(
+            "ix_assignment_round_assessor", "round_id", "assessor_id", "state", "municipality_id"
+        ),
         CheckConstraint("(state = 'recused') = (recusal IS NOT NULL)", name="recused_has_reason"),
         CheckConstraint(
             "(state = 'submitted') = (submitted_at IS NOT NULL)", name="submitted_has_time"

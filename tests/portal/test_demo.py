@@ -7,6 +7,17 @@ from portal.accounts.models import OrgUnit, OrgUnitKind, Role, User
 from portal.demo import load_demo
 from portal.ideas.models import Attachment, Comment, Idea, IdeaEvent, IdeaEventKind, IdeaState
 from portal.ideas.services.lifecycle import TRANSITIONS
+from portal.rounds.models import (
+    Assignment,
+    AssignmentState,
+    Criterion,
+    RecusalReason,
+    Round,
+    RoundIdea,
+    RoundPhase,
+    ScaleLevel,
+    Score,
+)
 from tests.conftest import csrf_token
 
 DEMO_LOGINS = {
@@ -74,9 +85,61 @@ def test_demo_shows_no_state_whose_record_does_not_exist_yet(demo):
         IdeaState.SUBMITTED,
         IdeaState.SCREENING,
         IdeaState.ACCEPTED,
+        IdeaState.SCORED,
         IdeaState.DECLINED,
         IdeaState.MERGED,
     }
+
+
+def test_every_scored_demo_idea_was_scored_in_a_round_whose_scoring_closed(demo):
+    submitted = (
+        select(Assignment.idea_id, Assignment.round_id, func.count().label("assessments"))
+        .where(Assignment.state == AssignmentState.SUBMITTED)
+        .group_by(Assignment.idea_id, Assignment.round_id)
+        .subquery()
+    )
+    rows = demo.session.execute(
+        select(Idea.state, Round.phase, Round.min_assessors, submitted.c.assessments)
+        .join(RoundIdea, RoundIdea.idea_id == Idea.id)
+        .join(Round, Round.id == RoundIdea.round_id)
+        .outerjoin(
+            submitted,
+            (submitted.c.idea_id == Idea.id) & (submitted.c.round_id == Round.id),
+        )
+    ).all()
+    scored = [row for row in rows if row.state is IdeaState.SCORED]
+    assert len(scored) >= 20
+    assert all(row.phase is RoundPhase.DECIDE for row in scored)
+    assert all(row.assessments >= row.min_assessors for row in scored)
+    # The ideas of the closed scoring that too few assessors scored stay accepted.
+    short = [row for row in rows if row.phase is RoundPhase.DECIDE and row not in scored]
+    assert all((row.assessments or 0) < row.min_assessors for row in short)
+
+
+def test_demo_rounds_show_recusals_a_declared_conflict_and_a_revised_disagreement(demo):
+    recusals = dict(
+        demo.session.execute(
+            select(Assignment.recusal, func.count())
+            .where(Assignment.recusal.is_not(None))
+            .group_by(Assignment.recusal)
+        ).all()
+    )
+    assert recusals[RecusalReason.DECLARED] == 1
+    assert recusals[RecusalReason.OWN_ORG_UNIT] >= 1
+    [revised] = demo.session.scalars(select(Score).where(Score.revised_value.is_not(None))).all()
+    assert revised.revision_reason
+    assert abs(revised.revised_value - revised.value) >= 2
+    without_reason = demo.session.scalar(
+        select(func.count(Score.id))
+        .join(Score.assignment)
+        .join(Score.criterion)
+        .join(
+            ScaleLevel,
+            (ScaleLevel.criterion_id == Criterion.id) & (ScaleLevel.value == Score.value),
+        )
+        .where(ScaleLevel.needs_justification, Score.justification == "")
+    )
+    assert without_reason == 0
 
 
 def test_demo_shows_edited_and_deleted_comments_removed_files_and_a_title_only_draft(demo, app):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from portal.accounts.models import User
 from portal.core.errors import Conflict, DomainError, InvalidTransition
@@ -205,7 +205,7 @@ def next_step(round_: Round) -> NextStep:
         elif current.weighted_at is None or any(c.weight is None for c in current.criteria):
             step.blockers.append(Blocker(_("The board has not weighted the criteria yet.")))
     if target is P.DECIDE:
-        if not scored_ideas(round_):
+        if not any_scored(round_):
             step.blockers.append(Blocker(_("No idea has enough submitted assessments yet.")))
         if catalogue.draft(round_) is not None:
             step.blockers.append(
@@ -294,8 +294,7 @@ def assessment_progress(round_: Round) -> tuple[int, int]:
     return submitted or 0, total or 0
 
 
-def scored_ideas(round_: Round) -> list[Idea]:
-    """Return the accepted ideas of *round_* that at least `min_assessors` assessors scored."""
+def _scored(round_: Round) -> Select[Idea]:
     submitted = (
         select(Assignment.idea_id)
         .where(
@@ -305,18 +304,27 @@ def scored_ideas(round_: Round) -> list[Idea]:
         .group_by(Assignment.idea_id)
         .having(func.count(Assignment.id) >= round_.min_assessors)
     )
-    return list(
-        db.session.scalars(
-            select(Idea)
-            .join(RoundIdea, RoundIdea.idea_id == Idea.id)
-            .where(
-                RoundIdea.round_id == round_.id,
-                Idea.state == IdeaState.ACCEPTED,
-                Idea.id.in_(submitted),
-            )
-            .order_by(Idea.id)
+    return (
+        select(Idea)
+        .join(RoundIdea, RoundIdea.idea_id == Idea.id)
+        .where(
+            RoundIdea.round_id == round_.id,
+            Idea.state == IdeaState.ACCEPTED,
+            Idea.id.in_(submitted),
         )
+        .order_by(Idea.id)
     )
+
+
+def scored_ideas(round_: Round) -> list[Idea]:
+    """Return the accepted ideas of *round_* that at least `min_assessors` assessors scored."""
+    return list(db.session.scalars(_scored(round_)))
+
+
+def any_scored(round_: Round) -> bool:
+    """Tell whether an idea of *round_* has enough submitted assessments (without loading the
+    ideas: a round of thousands asks this on every page that shows its next step)."""
+    return db.session.scalar(_scored(round_).with_only_columns(Idea.id).limit(1)) is not None
 
 
 def rounds_open_for_ideas() -> list[Round]:

@@ -12,5 +12,6 @@ from portal.rounds.views import (  # noqa: E402, F401
     assignment,
     catalogue,
     rounds,
+    scoring,
     weighting,
 )

@@ -21,7 +21,7 @@ from portal.rounds.views import bp
 
 
 def _progress_url(round_: Round, anchor: str | None = None) -> str:
-    return url_for("rounds.assessment", round_id=round_.id, _anchor=anchor)
+    return url_for("rounds.assessment_progress", round_id=round_.id, _anchor=anchor)
 
 
 def _idea_url(round_: Round, idea_id: int) -> str:
@@ -63,7 +63,7 @@ def _render_idea(
 
 @bp.route("/<int:round_id>/assessment")
 @allow(Role.MODERATOR)
-def assessment(round_id: int) -> ResponseReturnValue:
+def assessment_progress(round_id: int) -> ResponseReturnValue:
     return _render_progress(access.get_round(round_id))
 
 

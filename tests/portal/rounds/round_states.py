@@ -79,3 +79,15 @@ def scored(round_: Round, idea: Idea, *, submitted: bool = True, value: float = 
     db.session.add(assignment)
     db.session.flush()
     return assignment
+
+
+def assigned(round_: Round, idea: Idea, assessor: User | None = None) -> Assignment:
+    """An open assignment of *assessor* (default: a new assessor) to *idea*, without scores."""
+    assignment = Assignment(
+        round_id=round_.id,
+        idea_id=idea.id,
+        assessor_id=(assessor or factories.user(roles={Role.ASSESSOR})).id,
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment

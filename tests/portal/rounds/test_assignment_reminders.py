@@ -109,6 +109,7 @@ def test_three_days_before_the_end_each_assessor_with_open_assessments_is_remind
     assert _texts(people["Dora"]) == []
     # Anna wants e-mails at once; Bernd gets his in the daily digest.
     assert [mail.to for mail in mails] == [people["Anna"].email]
+    assert f"http://localhost:5000/rounds/{_round.id}/assessments" in mails[0].body
     assert mails[0].subject == (
         "Wandelwerk: 2 ideas to score in “Priorisierung 2027”, due Apr 15, 2027."
     )
