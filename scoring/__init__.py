@@ -21,7 +21,7 @@ from scoring._errors import (
     InvalidWeights,
     ScoringError,
 )
-from scoring._mcda import promethee_ii, topsis, weighted_sum
+from scoring._mcda import promethee_ii, rank_scores, topsis, weighted_sum
 from scoring._portfolio import select_portfolio
 from scoring._sensitivity import rank_acceptability, weight_stability
 from scoring._ties import TIE_TOLERANCE
@@ -65,6 +65,7 @@ __all__ = [
     "krippendorff_alpha",
     "promethee_ii",
     "rank_acceptability",
+    "rank_scores",
     "select_portfolio",
     "topsis",
     "weight_stability",

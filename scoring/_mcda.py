@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -9,7 +10,7 @@ import numpy.typing as npt
 
 from scoring._errors import InsufficientData, InvalidMatrix, InvalidParameter
 from scoring._ties import competition_ranks
-from scoring._types import FloatArray, Ranking, Scale, freeze
+from scoring._types import FloatArray, IntArray, Ranking, Scale, freeze
 from scoring._validate import (
     Directions,
     as_float_array,
@@ -60,6 +61,30 @@ def weighted_sum(
         weights=freeze(w),
         order=freeze(order),
     )
+
+
+def rank_scores(scores: npt.ArrayLike, *, span: float = 1.0) -> tuple[IntArray, IntArray]:
+    """Return ``(ranks, order)`` of results where higher is better, by the engine's tie rule.
+
+    For the results of TOPSIS (closeness, ``span`` 1) or PROMETHEE II (net flow, ``span`` 2):
+    results within ``TIE_TOLERANCE`` · ``span`` of each other share the better rank ("1, 2, 2,
+    4"); ``order`` lists the indices from best to worst, tied ones in input order.
+    """
+    x = as_float_array(scores, "scores")
+    if x.ndim != 1 or x.shape[0] == 0:
+        raise InvalidMatrix(
+            f"Scores to rank must be one number per idea, got shape {x.shape}.",
+            hint="Pass the closeness or net flow of each idea as a flat list.",
+        )
+    check_finite(x[:, None])
+    span = real_number(span, "span", hint="It is the width of the results' scale: 2 for net flows.")
+    if not (math.isfinite(span) and span > 0):
+        raise InvalidParameter(
+            f"span must be a positive number, got {span}.",
+            hint="It is the width of the results' scale: 1 for closeness, 2 for net flows.",
+        )
+    ranks, order = competition_ranks(x, span)
+    return freeze(ranks), freeze(order)
 
 
 def topsis(

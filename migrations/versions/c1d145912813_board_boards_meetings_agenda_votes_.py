@@ -1,7 +1,7 @@
 """board: boards, meetings, agenda, votes, decisions, minutes
 
 Revision ID: c1d145912813
-Revises: 0d23c0a98a5d
+Revises: a0b67ef3f507
 Create Date: 2026-11-30 08:36:11.981635
 
 The board module: boards with their rules of procedure, members and rounds; meetings with
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "c1d145912813"
-down_revision = "0d23c0a98a5d"
+down_revision = "a0b67ef3f507"
 branch_labels = None
 depends_on = None
 

@@ -4,9 +4,11 @@ the board's weighting and the assessors' scores."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -464,6 +466,35 @@ class Score(TenantMixin, Base):
     def current_value(self) -> float:
         """Return the value that counts: the revised one, if the score was revised."""
         return self.value if self.revised_value is None else self.revised_value
+
+
+class RankingAnalysis(TenantMixin, Base):
+    """The heavy analyses of a round's ranking for one state of its inputs.
+
+    `digest` is a hash of everything the analyses read (criteria, weights, ideas, scores, the
+    analyses' parameters), so a row never goes stale: a changed score makes a new digest and a
+    new row. The steps run as background jobs, one after the other; each adds its part to
+    `result`.
+    """
+
+    __tablename__ = "ranking_analysis"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("prioritisation_round.id", ondelete="CASCADE"))
+    #: SHA-256 of the inputs, in hex.
+    digest: Mapped[str] = mapped_column(String(64))
+    #: How many of the steps (`portal.rounds.services.analysis.STEPS`) are done.
+    steps_done: Mapped[int] = mapped_column(Integer, default=0)
+    #: The results of the steps done so far, by step name (plain JSON values); a step the
+    #: engine refused holds {"error": its message}.
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("round_id", "digest"),
+        CheckConstraint("steps_done >= 0", name="steps_done_not_negative"),
+    )
 
 
 class AssessmentReminder(TenantMixin, Base):

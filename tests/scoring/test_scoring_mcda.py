@@ -19,6 +19,7 @@ from scoring import (
     InvalidWeights,
     Scale,
     promethee_ii,
+    rank_scores,
     topsis,
     weighted_sum,
 )
@@ -517,3 +518,23 @@ def test_promethee_at_the_ends_of_the_float_range(
     flows = promethee_ii(matrix, [1, 1], True, preference=preference, **thresholds)  # type: ignore[arg-type]
     assert np.isfinite(flows).all()
     assert flows.sum() == pytest.approx(0.0, abs=1e-12)
+
+
+def test_rank_scores_shares_ranks_within_the_tolerance_of_the_span() -> None:
+    flows = np.array([0.5, -0.25, 0.5 - 1.5 * TIE_TOLERANCE, -0.25, 0.1])
+    ranks, order = rank_scores(flows, span=2.0)
+    # 1.5e-9 apart is a tie on a scale of span 2 (tolerance 2e-9), not on one of span 1.
+    assert ranks.tolist() == [1, 4, 1, 4, 3]
+    assert order.tolist() == [0, 2, 4, 1, 3]
+    assert rank_scores(flows)[0].tolist() == [1, 4, 2, 4, 3]
+
+
+@pytest.mark.parametrize("scores", [[], [[0.1, 0.2]], [0.1, float("nan")], "abc"])
+def test_rank_scores_refuses_what_is_not_one_number_per_idea(scores: object) -> None:
+    with pytest.raises(InvalidMatrix):
+        rank_scores(scores)  # type: ignore[arg-type]
+
+
+def test_rank_scores_needs_a_positive_span() -> None:
+    with pytest.raises(InvalidParameter):
+        rank_scores([0.1, 0.2], span=0)

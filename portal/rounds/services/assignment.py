@@ -892,7 +892,7 @@ def remind(round_: Round, days_before: int, *, at: datetime | None = None) -> in
             messages.ASSESSMENT_REMINDER,
             {"round": round_.name, "count": count, "due": round_.score_until.isoformat()},
             # The assessor's list of the round's ideas to score.
-            Link("rounds.assessments", {"round_id": round_.id}),
+            Link("rounds.scoring_list", {"round_id": round_.id}),
             at=at,
         )
     return len(waiting)

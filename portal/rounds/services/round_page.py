@@ -18,7 +18,7 @@ from portal.extensions import db
 from portal.ideas.models import Idea
 from portal.rounds import queries
 from portal.rounds.models import Catalogue, Criterion, Round, RoundEvent, RoundPhase
-from portal.rounds.services import access, catalogue, phases
+from portal.rounds.services import access, catalogue, phases, ranking
 from portal.rounds.services.catalogue import Template
 
 P = RoundPhase
@@ -86,6 +86,9 @@ class RoundPage:
     may_open_version: bool
     #: Moderators: the next phase and what blocks it; None for everybody else.
     step: phases.NextStep | None
+    #: The ranking page is open to the user (board and moderators from scoring on, all staff
+    #: once published).
+    may_see_ranking: bool
     #: What the other parts of the module add to the page, by place: "main" (below the
     #: catalogue) and "aside" (below the next phase).
     sections: dict[str, list[Section]]
@@ -117,6 +120,7 @@ def round_page(round_: Round, user: User, page: int, per_page: int) -> RoundPage
         may_edit_catalogue=moderator and changeable and draft is not None,
         may_open_version=moderator and round_.phase is P.SCORE and draft is None,
         step=phases.next_step(round_) if moderator and round_.phase is not P.CLOSED else None,
+        may_see_ranking=ranking.may_see_ranking(round_, user),
         sections=page_sections("round", round_, user),
     )
 

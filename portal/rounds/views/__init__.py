@@ -11,6 +11,7 @@ bp = Blueprint("rounds", __name__, template_folder="../templates")
 from portal.rounds.views import (  # noqa: E402, F401
     assignment,
     catalogue,
+    ranking,
     rounds,
     scoring,
     weighting,

@@ -3,6 +3,8 @@ weighted, with ideas, in the score phase with assessments and scores."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from portal.accounts.models import Role, User
 from portal.core.models import utcnow
 from portal.extensions import db
@@ -12,7 +14,9 @@ from portal.rounds.models import (
     Assignment,
     AssignmentState,
     Catalogue,
+    RecusalReason,
     Round,
+    RoundIdea,
     RoundPhase,
     Score,
     WeightingMethod,
@@ -91,3 +95,66 @@ def assigned(round_: Round, idea: Idea, assessor: User | None = None) -> Assignm
     db.session.add(assignment)
     db.session.flush()
     return assignment
+
+
+def ranked_round(
+    by: User, titles: Sequence[str], *, key: str = "kompakt", cost: int | None = 10_000
+) -> tuple[Round, list[Idea]]:
+    """A round in its score phase with one accepted idea per title, each with *cost* as its
+    cost estimate, and no assessment yet."""
+    round_ = round_with_template(by, key)
+    ideas = []
+    for title in titles:
+        idea = accept(round_, by, title)
+        idea.cost_euros = cost
+        ideas.append(idea)
+    draft = catalogue.draft(round_)
+    assert draft is not None
+    weigh(draft)
+    phases.move_phase(round_, RoundPhase.SCREEN, by)
+    phases.move_phase(round_, RoundPhase.SCORE, by)
+    return round_, ideas
+
+
+def assess(
+    round_: Round,
+    idea: Idea,
+    values: Mapping[str, float],
+    *,
+    assessor: User | None = None,
+    state: AssignmentState = AssignmentState.SUBMITTED,
+    justifications: Mapping[str, str] | None = None,
+) -> Assignment:
+    """An assessment of *idea* by *assessor* (default: a new assessor) in *state*, with a score
+    for each criterion key in *values* (others stay unscored)."""
+    frozen = catalogue.latest_frozen(round_)
+    assert frozen is not None
+    by_key = {criterion.key: criterion for criterion in frozen.criteria}
+    assignment = Assignment(
+        round_id=round_.id,
+        idea_id=idea.id,
+        assessor_id=(assessor or factories.user(roles={Role.ASSESSOR})).id,
+        state=state,
+        submitted_at=utcnow() if state is AssignmentState.SUBMITTED else None,
+        recusal=RecusalReason.DECLARED if state is AssignmentState.RECUSED else None,
+    )
+    assignment.scores = [
+        Score(
+            criterion_id=by_key[key].id,
+            value=value,
+            justification=(justifications or {}).get(key, ""),
+        )
+        for key, value in values.items()
+    ]
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment
+
+
+def accept_late(round_: Round, by: User, title: str) -> Idea:
+    """An idea of *round_* whatever the round's phase, as a larger round would hold it."""
+    idea = factories.idea(title=title)
+    idea.cost_euros = 10_000
+    db.session.add(RoundIdea(round_id=round_.id, idea_id=idea.id, added_by_id=by.id))
+    db.session.flush()
+    return idea
