@@ -25,6 +25,7 @@ from portal.projects.models import (
     TaskState,
 )
 from portal.projects.services import evaluation, reporting, work
+from portal.projects.services.access import Refused
 from tests import factories
 from tests.conftest import start_session
 from tests.portal.projects.helpers import Places, places
@@ -124,7 +125,7 @@ def test_a_task_for_a_deactivated_account_is_refused(
         )
     # The form offers active accounts only, and the service refuses the rest too.
     assert answer.status_code == 422
-    with pytest.raises(Exception, match="deactivated"):
+    with pytest.raises(Refused, match="deaktivierten Konto"):
         work.add_task(here.project, work.TaskData("Aufgabe", gone.id), here.owner)
 
 
