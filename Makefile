@@ -11,7 +11,8 @@ VENDOR := portal/static/vendor/kern
 CATALOGUES := $(wildcard portal/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test install install-test assets translations system-test-deps lint typecheck pytest \
+.PHONY: run test install install-test assets translations system-deps system-test-deps lint \
+	typecheck pytest \
 	extract-messages update-messages bench clean
 
 run: install assets translations
@@ -28,11 +29,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP)/install: pyproject.toml | $(BIN)/python $(STAMP)
+$(STAMP)/install: pyproject.toml | $(BIN)/python $(STAMP) system-deps
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(STAMP)/install-test: pyproject.toml | $(BIN)/python $(STAMP)
+$(STAMP)/install-test: pyproject.toml | $(BIN)/python $(STAMP) system-deps
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)/install $@
 
@@ -55,10 +56,21 @@ assets: $(STAMP)/assets
 
 translations: install $(COMPILED)
 
-# Playwright drives Debian's Chromium (it cannot download a browser of its own here).
-system-test-deps:
+# Documents need Pango (WeasyPrint lays text out with it) and Chromium (Kaleido draws the
+# figures as SVG); the packages ship with Debian, nothing is downloaded at run time.
+system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	if [ -n "$$missing" ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+# Playwright drives Debian's Chromium (it cannot download a browser of its own here);
+# pdftoppm (poppler-utils) renders document pages to PNG for looking at them.
+system-test-deps: system-deps
+	@missing=""; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
@@ -87,6 +99,7 @@ update-messages: extract-messages
 
 bench: install-test
 	$(BIN)/python -m benchmarks.bench_scoring
+	$(BIN)/python -m benchmarks.bench_reports
 
 clean:
 	rm -rf $(STAMP) $(VENV) node_modules $(VENDOR) $(COMPILED)

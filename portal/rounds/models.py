@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -473,8 +474,10 @@ class RankingAnalysis(TenantMixin, Base):
 
     `digest` is a hash of everything the analyses read (criteria, weights, ideas, scores, the
     analyses' parameters), so a row never goes stale: a changed score makes a new digest and a
-    new row. The steps run as background jobs, one after the other; each adds its part to
-    `result`.
+    new row. The row also holds that state of the ranking itself (`state`, `arrays`, `scores`),
+    gathered once, and `stamp`, the cheap fingerprint of the round under which page views find
+    it (`portal.rounds.services.ranking.stamp`). The steps run as background jobs, one after
+    the other, on the stored scores; each adds its part to `result`.
     """
 
     __tablename__ = "ranking_analysis"
@@ -483,6 +486,15 @@ class RankingAnalysis(TenantMixin, Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("prioritisation_round.id", ondelete="CASCADE"))
     #: SHA-256 of the inputs, in hex.
     digest: Mapped[str] = mapped_column(String(64))
+    #: The fingerprint of the round's state the row was last found for, in hex.
+    stamp: Mapped[str] = mapped_column(String(64))
+    #: The state of the ranking besides its arrays: catalogue, criteria, ideas, the ideas set
+    #: apart, the inputs' digest (plain JSON values).
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: The aggregated scores and the assessors' spread, as a NumPy `.npz` archive.
+    arrays: Mapped[bytes] = mapped_column(LargeBinary)
+    #: The assessors' single scores, as a compressed `.npz` archive; only the steps read them.
+    scores: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     #: How many of the steps (`portal.rounds.services.analysis.STEPS`) are done.
     steps_done: Mapped[int] = mapped_column(Integer, default=0)
     #: The results of the steps done so far, by step name (plain JSON values); a step the
