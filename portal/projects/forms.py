@@ -8,11 +8,9 @@ from flask_wtf.file import FileField
 from wtforms import (
     DateField,
     FieldList,
-    FloatField,
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -20,7 +18,13 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from portal.core.forms import MultiCheckboxField, optional_int, strip
+from portal.core.forms import (
+    LocalDecimalField,
+    LocalIntegerField,
+    MultiCheckboxField,
+    optional_int,
+    strip,
+)
 
 
 class ProjectForm(FlaskForm):
@@ -37,10 +41,10 @@ class ProjectForm(FlaskForm):
     wave_id = SelectField(_l("Wave"), coerce=optional_int, validators=[Optional()])
     starts_on = DateField(_l("Planned start"), validators=[Optional()])
     ends_on = DateField(_l("Planned end"), validators=[Optional()])
-    budget_approved = IntegerField(
+    budget_approved = LocalIntegerField(
         _l("Budget approved (euros)"), validators=[Optional(), NumberRange(min=0)]
     )
-    staff_days_approved = IntegerField(
+    staff_days_approved = LocalIntegerField(
         _l("Staff days approved"), validators=[Optional(), NumberRange(min=0)]
     )
     evaluation_on = DateField(
@@ -125,7 +129,7 @@ class StatusForm(FlaskForm):
         validators=[Optional()],
         description=_l("Required for yellow and red: what holds the project up?"),
     )
-    progress = IntegerField(_l("Progress in percent"), validators=[Optional()])
+    progress = LocalIntegerField(_l("Progress in percent"), validators=[Optional()])
     body = TextAreaField(
         _l("Update"),
         validators=[Optional()],
@@ -153,10 +157,10 @@ class DocumentForm(FlaskForm):
 class SpentForm(FlaskForm):
     """What the project has spent so far."""
 
-    budget_spent = IntegerField(
+    budget_spent = LocalIntegerField(
         _l("Budget spent (euros)"), validators=[InputRequired(), NumberRange(min=0)]
     )
-    staff_days_spent = IntegerField(
+    staff_days_spent = LocalIntegerField(
         _l("Staff days spent"), validators=[InputRequired(), NumberRange(min=0)]
     )
 
@@ -166,14 +170,14 @@ class IndicatorForm(FlaskForm):
 
     name = StringField(_l("Indicator"), validators=[Length(max=200)], filters=[strip])
     unit = StringField(_l("Unit"), validators=[Length(max=50)], filters=[strip])
-    baseline = FloatField(_l("Baseline"), validators=[Optional()])
-    target = FloatField(_l("Target"), validators=[Optional()])
+    baseline = LocalDecimalField(_l("Baseline"), validators=[Optional()])
+    target = LocalDecimalField(_l("Target"), validators=[Optional()])
 
 
 class MeasureForm(FlaskForm):
     """The measured value of an indicator."""
 
-    measured = FloatField(_l("Measured value"), validators=[Optional()])
+    measured = LocalDecimalField(_l("Measured value"), validators=[Optional()])
     measured_on = DateField(_l("Measured on"), validators=[Optional()])
 
 

@@ -12,7 +12,7 @@ from portal.accounts import signed_in_user
 from portal.core.access import SIGNED_IN, allow
 from portal.projects.forms import EvaluationForm, IndicatorForm, MeasureForm, SpentForm
 from portal.projects.models import Project
-from portal.projects.services import access
+from portal.projects.services import access, projects
 from portal.projects.services import evaluation as evaluating
 from portal.projects.services.access import Refused
 from portal.projects.services.time import today
@@ -21,19 +21,35 @@ from portal.projects.views import bp
 
 def _render(project: Project, status: int = 200, **forms: Any) -> ResponseReturnValue:
     user = signed_in_user()
+    indicators = evaluating.indicators(project)
+    failed = forms.pop("failed_indicator", None)
+    # One form per indicator, so that a refused value stays in its own field and every value
+    # is shown in the reader's notation.
+    measure_forms = {
+        indicator.id: forms["measure_form"]
+        if indicator.id == failed
+        else MeasureForm(
+            formdata=None,
+            measured=indicator.measured,
+            measured_on=indicator.measured_on or today(),
+        )
+        for indicator in indicators
+    }
     return render_template(
         "projects/evaluation.html",
         project=project,
-        indicators=evaluating.indicators(project),
+        indicators=indicators,
         may_change=access.may_change(project, user),
         may_steer=access.may_steer(project, user),
         indicator_form=forms.pop("indicator_form", None) or IndicatorForm(),
-        measure_form=forms.pop("measure_form", None) or MeasureForm(measured_on=today()),
-        failed_indicator=forms.pop("failed_indicator", None),
+        measure_forms=measure_forms,
         evaluation_form=forms.pop("evaluation_form", None)
         or EvaluationForm(closing_report=project.closing_report),
-        spent_form=SpentForm(
-            budget_spent=project.budget_spent, staff_days_spent=project.staff_days_spent
+        spent_form=forms.pop("spent_form", None)
+        or SpentForm(
+            formdata=None,
+            budget_spent=project.budget_spent,
+            staff_days_spent=project.staff_days_spent,
         ),
         days_left=evaluating.days_left(project, today()),
         error=forms.pop("error", ""),
@@ -58,7 +74,7 @@ def add_indicator(project_id: int) -> ResponseReturnValue:
             project,
             422,
             indicator_form=form,
-            error=_("Baseline and target are numbers, e.g. 12.5."),
+            error=_("Please correct the fields marked below."),
         )
     try:
         evaluating.add_indicator(
@@ -87,7 +103,7 @@ def measure(project_id: int, indicator_id: int) -> ResponseReturnValue:
             422,
             measure_form=form,
             failed_indicator=indicator_id,
-            error=_("The measured value is a number, e.g. 12.5, with the day of measuring."),
+            error=_("Please correct the fields marked below."),
         )
     try:
         evaluating.measure(
@@ -99,6 +115,24 @@ def measure(project_id: int, indicator_id: int) -> ResponseReturnValue:
         )
     flash(_("The measured value has been recorded."), "success")
     return redirect(url_for("projects.evaluation", project_id=project.id, _anchor="indicators"))
+
+
+@bp.route("/<int:project_id>/spent", methods=["POST"])
+@allow(SIGNED_IN)
+def spent(project_id: int) -> ResponseReturnValue:
+    user = signed_in_user()
+    project = access.get_project(project_id)
+    access.require_steer(project, user)
+    form = SpentForm()
+    if not form.validate_on_submit():
+        return _render(
+            project, 422, spent_form=form, error=_("Please correct the fields marked below.")
+        )
+    projects.record_spent(
+        project, form.budget_spent.data or 0, form.staff_days_spent.data or 0, user
+    )
+    flash(_("The spending has been recorded."), "success")
+    return redirect(url_for("projects.evaluation", project_id=project.id, _anchor="spent"))
 
 
 @bp.route("/<int:project_id>/evaluation", methods=["POST"])

@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.ideas.models import FieldOfAction
 from portal.ideas.views import file_download
 from portal.projects import queries
-from portal.projects.forms import MemberForm, NewProjectForm, ProjectForm, SpentForm
+from portal.projects.forms import MemberForm, NewProjectForm, ProjectForm
 from portal.projects.models import ProjectRole, ProjectState, Traffic
 from portal.projects.services import access, feed, projects, reporting, waves, work
 from portal.projects.services.access import Refused
@@ -238,22 +238,6 @@ def enum_arg_form(value: str) -> ProjectState:
         return ProjectState(value)
     except ValueError:
         raise Refused(_("This state does not exist.")) from None
-
-
-@bp.route("/<int:project_id>/spent", methods=["POST"])
-@allow(SIGNED_IN)
-def spent(project_id: int) -> ResponseReturnValue:
-    user = signed_in_user()
-    project = access.get_project(project_id)
-    access.require_steer(project, user)
-    form = SpentForm()
-    if not form.validate_on_submit():
-        raise Refused(_("Budget and staff days spent are whole numbers of at least 0."))
-    projects.record_spent(
-        project, form.budget_spent.data or 0, form.staff_days_spent.data or 0, user
-    )
-    flash(_("The spending has been recorded."), "success")
-    return redirect(url_for("projects.evaluation", project_id=project.id, _anchor="spent"))
 
 
 @bp.route("/<int:project_id>/files/<int:file_id>")
