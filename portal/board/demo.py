@@ -91,6 +91,13 @@ def _decide_round(
             chair,
             at=when,
         )
+        if minute == 2 and not vote.recusals:
+            # Heike Schulz's office drafted the idea with its author.
+            votes.declare_conflict(
+                vote,
+                seated["h.schulz"],
+                "Das Personalamt hat die Idee gemeinsam mit der Urheberin ausgearbeitet.",
+            )
         recused = {recusal.member_id for recusal in vote.recusals}
         for key, user in seated.items():
             member = next(m for m in board.members if m.user_id == user.id)

@@ -86,8 +86,11 @@ def test_demo_shows_no_state_whose_record_does_not_exist_yet(demo):
         IdeaState.SCREENING,
         IdeaState.ACCEPTED,
         IdeaState.SCORED,
+        IdeaState.DECIDED,
         IdeaState.DECLINED,
         IdeaState.MERGED,
+        # Each with its project (test_demo_projects_come_from_approving_decisions_in_two_waves).
+        IdeaState.PROJECT,
     }
 
 
@@ -107,12 +110,16 @@ def test_every_scored_demo_idea_was_scored_in_a_round_whose_scoring_closed(demo)
             (submitted.c.idea_id == Idea.id) & (submitted.c.round_id == Round.id),
         )
     ).all()
-    scored = [row for row in rows if row.state is IdeaState.SCORED]
+    # Decided ideas, and those become projects, were scored before the board decided them.
+    scored = [
+        row for row in rows if row.state in (IdeaState.SCORED, IdeaState.DECIDED, IdeaState.PROJECT)
+    ]
     assert len(scored) >= 20
     assert all(row.phase is RoundPhase.DECIDE for row in scored)
     assert all(row.assessments >= row.min_assessors for row in scored)
     # The ideas of the closed scoring that too few assessors scored stay accepted.
     short = [row for row in rows if row.phase is RoundPhase.DECIDE and row not in scored]
+    assert all(row.state is IdeaState.ACCEPTED for row in short)
     assert all((row.assessments or 0) < row.min_assessors for row in short)
 
 
@@ -167,6 +174,7 @@ def test_demo_board_meets_decides_and_votes_in_writing(demo):
         Decision,
         Meeting,
         MeetingState,
+        Recusal,
         Vote,
         VoteMode,
         VoteState,
@@ -187,10 +195,18 @@ def test_demo_board_meets_decides_and_votes_in_writing(demo):
     ]
     written = demo.session.scalars(select(Vote).where(Vote.mode == VoteMode.WRITTEN)).all()
     assert [vote.state for vote in written] == [VoteState.OPEN]
-    # Every idea the demo shows as decided has its decision on the record.
+    # Every idea the demo shows as decided has its decision on the record; the decisions of
+    # the finished round include one departure from the ranking, explained, and a recusal.
     decided = demo.session.scalars(select(Idea.id).where(Idea.state == IdeaState.DECIDED)).all()
-    on_record = demo.session.scalars(select(Decision.idea_id)).all()
-    assert set(decided) <= set(on_record)
+    records = demo.session.scalars(select(Decision).order_by(Decision.number)).all()
+    assert decided
+    assert set(decided) <= {decision.idea_id for decision in records}
+    assert [d.reference.split("/")[1] for d in records] == ["001", "002", "003", "004"]
+    assert [d.departs for d in records] == [False, False, False, True]
+    assert records[3].explanation
+    assert all(d.released_at is not None and d.rank is not None for d in records)
+    recusals = demo.session.scalars(select(Recusal)).all()
+    assert recusals
 
 
 def test_demo_projects_come_from_approving_decisions_in_two_waves(demo):

@@ -84,19 +84,19 @@ def generate(meeting: Meeting) -> str:
     }
     where = meeting.place or meeting.video_url
     out = [
-        f"# {_('Minutes')}: {meeting.title}",
+        f"## {_('Minutes')}: {meeting.title}",
         "",
         f"{board.name}, {format_datetime(meeting.starts_at, 'short')}, {where}",
         "",
-        f"## {_('Attendance')}",
+        f"### {_('Attendance')}",
         "",
     ]
     for member in board.members:
         state = _("present") if member.id in present else _("absent")
         out.append(f"- {member.user.name} ({member.function.label}): {state}")
-    out += ["", f"## {_('Agenda')}", ""]
+    out += ["", f"### {_('Agenda')}", ""]
     for item in meeting.items:
-        out += [f"### {item.position}. {item.title}", "", f"*{item.kind.label}*", ""]
+        out += [f"#### {item.position}. {item.title}", "", f"*{item.kind.label}*", ""]
         if item.notes:
             out += [item.notes, ""]
         if item.vote is not None:

@@ -5,7 +5,8 @@ agenda items show it, comply-or-explain compares against it and decisions keep a
 
 Until the rounds module offers its ranking service, it ranks here with the scoring engine in the
 simplest way the round allows: the mean of the submitted scores of each idea and criterion
-(`scoring.aggregate_assessments`), ranked by the weighted sum of the round's latest frozen
+(`scoring.aggregate_assessments`; criteria measured from the idea's estimates take the idea's
+value, held to the criterion's bounds), ranked by the weighted sum of the round's latest frozen
 catalogue (`scoring.weighted_sum`). The portfolio proposal is the ranking service's; until then
 no idea is reported in or out of it (`in_portfolio` is None).
 """
@@ -20,6 +21,7 @@ from sqlalchemy.orm import selectinload
 
 import scoring
 from portal.extensions import db
+from portal.ideas.models import Idea
 from portal.rounds.models import (
     Assignment,
     AssignmentState,
@@ -30,6 +32,7 @@ from portal.rounds.models import (
     RoundIdea,
     Score,
 )
+from portal.rounds.services.scoring import idea_value, is_scored
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,18 @@ def round_standings(round_: Round) -> dict[int, Standing]:
         if row.idea_id in i_index:
             value = row.value if row.revised_value is None else row.revised_value
             cube[a_index[row.assessor_id], i_index[row.idea_id], c_index[row.criterion_id]] = value
+    estimated = [j for j, c in enumerate(criteria) if not is_scored(c)]
+    if estimated:
+        by_id = {
+            idea.id: idea for idea in db.session.scalars(select(Idea).where(Idea.id.in_(ideas)))
+        }
+        for i, idea_id in enumerate(ideas):
+            assessed = ~np.isnan(cube[:, i, :]).all(axis=1)
+            for j in estimated:
+                value = idea_value(criteria[j], by_id[idea_id])
+                if value is not None:
+                    low, high = criteria[j].scale_min, criteria[j].scale_max
+                    cube[assessed, i, j] = min(max(value, low), high)
     aggregated = scoring.aggregate_assessments(cube, method="mean", min_scores=1)
     rankable = [i for i in range(len(ideas)) if aggregated.rankable[i]]
     if not rankable:
