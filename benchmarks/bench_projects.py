@@ -273,6 +273,8 @@ def main() -> None:
         app, moderator, project, wave = build(url)
         print(f"\n{backend}: built {PROJECTS} projects in {time.perf_counter() - start:.0f} s")
         pages = [
+            # The wave overview reads two waves: the frame every page costs, for scale.
+            ("wave overview (for scale)", "/projects/waves"),
             ("portfolio, first page", "/projects/"),
             ("portfolio, one wave, red", f"/projects/?wave={wave}&status=red"),
             ("project page", f"/projects/{project}"),
