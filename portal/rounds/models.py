@@ -509,6 +509,48 @@ class RankingAnalysis(TenantMixin, Base):
     )
 
 
+class PortfolioExclusion(TenantMixin, Base):
+    """An idea of a round the moderators keep out of the portfolio proposal, and why."""
+
+    __tablename__ = "portfolio_exclusion"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("prioritisation_round.id", ondelete="CASCADE"))
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    idea: Mapped[Idea] = relationship()
+
+    __table_args__ = (UniqueConstraint("round_id", "idea_id"),)
+
+
+class PortfolioDependency(TenantMixin, Base):
+    """Idea `idea_id` of a round can only be done if idea `needs_id` is done too ("B needs A")."""
+
+    __tablename__ = "portfolio_dependency"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("prioritisation_round.id", ondelete="CASCADE"))
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"))
+    needs_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    idea: Mapped[Idea] = relationship(foreign_keys=[idea_id])
+    needs: Mapped[Idea] = relationship(foreign_keys=[needs_id])
+
+    __table_args__ = (
+        UniqueConstraint("round_id", "idea_id", "needs_id"),
+        CheckConstraint("idea_id <> needs_id", name="not_on_itself"),
+    )
+
+
 class AssessmentReminder(TenantMixin, Base):
     """A reminder sent to an assessor with open assessments a few days before scoring ends.
 

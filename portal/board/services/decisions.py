@@ -14,7 +14,7 @@ from portal.accounts.models import User
 from portal.board.models import AgendaItem, Board, Decision, DecisionOutcome, Meeting, Vote
 from portal.board.services import messages
 from portal.board.services.access import require_presiding
-from portal.board.services.standing import Standing, round_standings
+from portal.board.services.standing import NOT_RANKED, Standing, round_standings
 from portal.core.errors import Conflict, DomainError
 from portal.core.models import utcnow
 from portal.extensions import db
@@ -151,7 +151,7 @@ def record_decision(vote: Vote, actor: User, at: datetime) -> Decision:
             Decision.board_id == board.id, Decision.year == year
         )
     )
-    standing = round_standings(item.round).get(item.idea.id, Standing(None, None))
+    standing = round_standings(item.round).get(item.idea.id, NOT_RANKED)
     decision = Decision(
         board=board,
         year=year,

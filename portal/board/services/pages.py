@@ -146,6 +146,16 @@ class MeetingPage:
     to_approve: list[Meeting] = field(default_factory=list)
     approved_in: Meeting | None = None
 
+    @property
+    def open_for_me(self) -> list[ItemView]:
+        """Return the items whose open vote the reader may cast now."""
+        return [view for view in self.items if view.may_vote]
+
+    @property
+    def unreleased(self) -> int:
+        """Return how many decisions of the meeting wait to be released to all staff."""
+        return sum(1 for view in self.items if view.decision and view.decision.released_at is None)
+
 
 def meeting_page(meeting: Meeting, user: User) -> MeetingPage:
     """Gather the meeting page of *meeting* for *user*."""

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 
 from portal.accounts import signed_in_user
@@ -326,5 +327,12 @@ def release_meeting(meeting_id: int) -> ResponseReturnValue:
     found = access.get_meeting(meeting_id)
     access.require_presiding(found.board, signed_in_user())
     released = decisions.release(decisions.of_meeting(found), signed_in_user())
-    flash(_("%(count)s decisions released to all staff.", count=released), "success")
+    flash(
+        ngettext(
+            "%(num)s decision released to all staff.",
+            "%(num)s decisions released to all staff.",
+            released,
+        ),
+        "success",
+    )
     return redirect(url_for("board.meeting", meeting_id=found.id))

@@ -280,6 +280,22 @@ def current(round_: Round) -> Current:
     return Current(inputs, analysis(round_, inputs, stamp))
 
 
+def current_inputs(round_: Round) -> RoundInputs:
+    """Return the inputs of *round_*'s ranking in its current state with the single scores
+    behind it (for the export), read from the stored state like `current`."""
+    stamp = ranking.stamp(round_)
+    row = db.session.scalar(
+        select(RankingAnalysis)
+        .where(RankingAnalysis.round_id == round_.id, RankingAnalysis.stamp == stamp)
+        .options(undefer(RankingAnalysis.scores))
+    )
+    if row is not None:
+        return _inputs_of(row)
+    inputs = ranking.round_inputs(round_)
+    analysis(round_, inputs, stamp)
+    return inputs
+
+
 @job(retries=2, retry_delay=10)
 def run_analysis_step(analysis_id: int, digest: str) -> None:
     """Compute the next step of analysis *analysis_id* of the state *digest* on its stored

@@ -434,7 +434,16 @@ def round_inputs(round_: Round) -> RoundInputs:
         DIGEST_VERSION,
         [round_.id, catalogue_id, version, min_assessors, round_.disagreement_levels, AGGREGATION],
         [
-            [c.id, c.key, c.direction.value, c.kind.value, c.scale.low, c.scale.high, c.weight]
+            # As floats: a value set in Python may still be an int until it is read back.
+            [
+                c.id,
+                c.key,
+                c.direction.value,
+                c.kind.value,
+                float(c.scale.low),
+                float(c.scale.high),
+                float(c.weight),
+            ]
             for c in criteria
         ],
         [idea.id for idea in ideas],

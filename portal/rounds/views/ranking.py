@@ -4,14 +4,14 @@ and the other methods' orders."""
 from __future__ import annotations
 
 from babel.numbers import parse_pattern
-from flask import render_template
+from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal, format_percent, get_locale
 
 from portal.accounts import signed_in_user
 from portal.core.access import SIGNED_IN, allow
 from portal.core.arguments import page_number
-from portal.rounds.services import access, ranking_page
+from portal.rounds.services import access, ranking_page, whatif
 from portal.rounds.views import bp
 
 #: Ideas per page of the ranking table.
@@ -67,9 +67,9 @@ class _TableNumbers:
 @bp.route("/<int:round_id>/ranking")
 @allow(SIGNED_IN)
 def ranking(round_id: int) -> ResponseReturnValue:
-    page = ranking_page.ranking_page(
-        access.get_round(round_id), signed_in_user(), page_number(), PER_PAGE
-    )
+    user = signed_in_user()
+    page = ranking_page.ranking_page(access.get_round(round_id), user, page_number(), PER_PAGE)
+    what_if = whatif.panel(page.round, user, page.inputs, request.args) if page.inputs else None
     numbers = _TableNumbers()
     return render_template(
         "rounds/ranking.html",
@@ -80,4 +80,5 @@ def ranking(round_id: int) -> ResponseReturnValue:
         decimal=decimal,
         spread_text=numbers.spread,
         w_reading=ranking_page.w_reading,
+        what_if=what_if,
     )

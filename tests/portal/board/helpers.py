@@ -13,7 +13,15 @@ from portal.core.models import utcnow
 from portal.extensions import db
 from portal.ideas.models import Idea, IdeaState
 from portal.ideas.services.lifecycle import Actor, change_state
-from portal.rounds.models import Assignment, AssignmentState, Direction, Round, RoundPhase, Score
+from portal.rounds.models import (
+    Assignment,
+    AssignmentState,
+    Direction,
+    MeasuredSource,
+    Round,
+    RoundPhase,
+    Score,
+)
 from portal.rounds.services import catalogue
 from portal.rounds.services.phases import accept_into_round
 from tests import factories
@@ -76,13 +84,13 @@ def scored_round(
         for criterion in frozen.criteria:
             span = criterion.scale_max - criterion.scale_min
             good = share if criterion.direction is Direction.COST else 1 - share
-            db.session.add(
-                Score(
-                    assignment=assignment,
-                    criterion=criterion,
-                    value=criterion.scale_min + span * good,
-                )
-            )
+            value = criterion.scale_min + span * good
+            if criterion.source is MeasuredSource.IDEA_COST:
+                idea.cost_euros = round(value)
+            elif criterion.source is MeasuredSource.IDEA_EFFORT:
+                idea.effort_days = round(value)
+            else:
+                db.session.add(Score(assignment=assignment, criterion=criterion, value=value))
         db.session.flush()
         change_state(idea, IdeaState.SCORED, moderator, module=Actor.ROUNDS)
     round_.phase = RoundPhase.DECIDE

@@ -22,11 +22,12 @@ from portal.board.models import (
     VoteResult,
     VoteState,
 )
-from portal.board.services import meetings, votes
+from portal.board.services import meetings, standing, votes
 from portal.core.models import utcnow
 from portal.extensions import db
 from portal.ideas.models import IdeaState
 from portal.notifications.models import Notification
+from portal.rounds.services import ranking
 from tests.conftest import start_session
 from tests.portal.board.helpers import Setup, board_setup, meeting_in_session
 
@@ -188,6 +189,41 @@ def test_a_departure_from_the_ranking_needs_an_explanation(
     assert "zurückgestellt" in page or "deferred" in page
     explained = approve(third.id, explanation="Förderprogramm des Landes läuft 2026 aus.")
     assert post(client, f"/board/items/{third.id}/vote", explained).status_code == 302
+
+
+def test_the_standing_is_the_rounds_ranking(client: FlaskClient, setup: Setup) -> None:
+    ranked = ranking.rank(ranking.round_inputs(setup.round))
+    found = standing.round_standings(setup.round)
+    assert [found[idea.id].rank for idea in setup.ideas] == [1, 2, 3, 4]
+    assert [found[idea.id].score for idea in setup.ideas] == pytest.approx(
+        [float(ranked.scores[row]) for row in range(len(setup.ideas))]
+    )
+    meeting = meeting_in_session(setup)
+    start_session(client, setup.chair)
+    page = client.get(f"/board/items/{meeting.items[0].id}").get_data(as_text=True)
+    assert "noch kein Portfoliovorschlag" in page or "no portfolio proposal yet" in page
+
+
+def test_approving_outside_the_portfolio_proposal_needs_an_explanation(
+    client: FlaskClient,
+    setup: Setup,
+    writes_nothing: Callable,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    meeting = meeting_in_session(setup)
+    first = meeting.items[0]
+    outside = {first.idea_id: False}
+    monkeypatch.setattr(standing, "_portfolio", lambda *_args: outside)
+    start_session(client, setup.chair)
+    shown = client.get(f"/board/items/{first.id}").get_data(as_text=True)
+    assert "außerhalb des Portfoliovorschlags" in shown or "outside the portfolio proposal" in shown
+    with writes_nothing():
+        answer = post(client, f"/board/items/{first.id}/vote", approve(first.id))
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    assert "Portfoliovorschlag" in page or "portfolio proposal" in page
+    explained = approve(first.id, explanation="Der Stadtrat hat die Umsetzung beauftragt.")
+    assert post(client, f"/board/items/{first.id}/vote", explained).status_code == 302
 
 
 def test_a_meeting_without_quorum_cannot_decide(
@@ -356,3 +392,44 @@ def test_the_ics_file_describes_the_meeting(client: FlaskClient, setup: Setup) -
     event = Calendar.from_ical(answer.data).walk("VEVENT")[0]
     assert event["LOCATION"] == "Rathaus, Raum 101"
     assert event.decoded("DTSTART") == meeting.starts_at
+
+
+def test_the_meeting_page_leads_a_member_to_the_votes_open_for_them(
+    client: FlaskClient, setup: Setup
+) -> None:
+    meeting = meeting_in_session(setup, present=[setup.chair, setup.deputy, setup.members[0]])
+    first = meeting.items[0]
+    votes.open_vote(
+        first,
+        votes.MotionData("Antrag", outcome=DecisionOutcome.APPROVED, reason="Gut."),
+        setup.chair,
+    )
+    link = f"/board/items/{first.id}#h-vote"
+    start_session(client, setup.members[0])
+    assert link in client.get(f"/board/meetings/{meeting.id}").get_data(as_text=True)
+    post(client, f"/board/items/{first.id}/cast", {"choice": "yes"})
+    assert link not in client.get(f"/board/meetings/{meeting.id}").get_data(as_text=True)
+    # Absent members and guests have no vote to cast.
+    for user in (setup.members[1], setup.guest):
+        start_session(client, user)
+        assert link not in client.get(f"/board/meetings/{meeting.id}").get_data(as_text=True)
+
+
+def test_release_is_offered_while_a_decision_of_the_meeting_waits(
+    client: FlaskClient, setup: Setup
+) -> None:
+    meeting = meeting_in_session(setup)
+    vote = votes.open_vote(
+        meeting.items[0],
+        votes.MotionData("Antrag", outcome=DecisionOutcome.APPROVED, reason="Gut."),
+        setup.chair,
+    )
+    for user in setup.voters:
+        votes.cast(vote, user, votes.Choice.YES)
+    votes.close_vote(vote, setup.chair)
+    meetings.close_meeting(meeting, setup.chair)
+    release = f"/board/meetings/{meeting.id}/release"
+    start_session(client, setup.chair)
+    assert release in client.get(f"/board/meetings/{meeting.id}").get_data(as_text=True)
+    assert post(client, release).status_code == 302
+    assert release not in client.get(f"/board/meetings/{meeting.id}").get_data(as_text=True)
