@@ -43,6 +43,7 @@ MODULES = (
     "ideas",
     "rounds",
     "board",
+    "projects",
     "insights",
     "notifications",
     "admin",

@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.ideas import demo as ideas_demo
 from portal.insights import demo as insights_demo
 from portal.pages import demo as pages_demo
+from portal.projects import demo as projects_demo
 from portal.rounds import demo as rounds_demo
 
 
@@ -49,12 +50,13 @@ def load_demo(*, skip_if_not_empty: bool = False) -> str:
     counts |= ideas_demo.load(municipality)
     counts |= rounds_demo.load(municipality)
     counts |= board_demo.load(municipality)
+    counts |= projects_demo.load(municipality)
     counts |= pages_demo.load(municipality)
     counts |= insights_demo.load(municipality)
     return (
         "Loaded the demo municipality {name}: {units} org units, {users} users, "
         "{ideas} ideas with {supports} supports and {comments} comments, {rounds} rounds with "
         "{accepted} accepted ideas and {weightings} board members' weightings, {boards} board "
-        "with {meetings} meetings and {decisions} decisions, {legal_pages} legal pages, "
-        "{documents} released council paper."
+        "with {meetings} meetings and {decisions} decisions, {waves} waves with {projects} "
+        "projects, {legal_pages} legal pages, {documents} released council paper."
     ).format(name=municipality.name, **counts)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import (
     Blueprint,
+    Response,
     flash,
     jsonify,
     redirect,
@@ -414,12 +416,14 @@ def remove_attachment(idea_id: int, attachment_id: int) -> ResponseReturnValue:
 def download(idea_id: int, attachment_id: int) -> ResponseReturnValue:
     idea = access.get_idea(idea_id, signed_in_user())
     attachment, path = attachments.get_attachment(idea, attachment_id)
+    return file_download(path, attachment.content_type, attachment.filename)
+
+
+def file_download(path: Path, content_type: str, filename: str) -> Response:
+    """Answer with a stored upload as a download that no browser renders or keeps; every module
+    that offers uploaded files sends them this way."""
     response = send_file(
-        path,
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.filename,
-        max_age=0,
+        path, mimetype=content_type, as_attachment=True, download_name=filename, max_age=0
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

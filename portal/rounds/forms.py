@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
 
-from babel.numbers import parse_decimal
-from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    FloatField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -27,9 +23,9 @@ from wtforms import (
 # SelectChoice is new in WTForms 3.3; types-WTForms describes 3.2.
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import HiddenInput, TextInput
+from wtforms.widgets import HiddenInput
 
-from portal.core.forms import MultiCheckboxField
+from portal.core.forms import LocalDecimalField, MultiCheckboxField, read_number
 from portal.rounds.models import WeightingMethod
 
 # --- Rounds and their catalogue --------------------------------------------------------------
@@ -44,41 +40,6 @@ def sent_version(value: object) -> int:
     """Return the version of a row a form sent; a missing or odd one matches no version."""
     text = str(value or "")
     return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else 0
-
-
-def read_number(text: str) -> float | None:
-    """Return the number *text* stands for, written as the reader writes it (1.500,5 in
-    German), or None when it is empty; raise ValueError when it is no number."""
-    cleaned = text.strip().replace(" ", "").replace("\u00a0", "")
-    if not cleaned:
-        return None
-    try:
-        return float(parse_decimal(cleaned, locale=str(get_locale() or "de")))
-    except ValueError:  # babel's NumberFormatError among them
-        raise ValueError(text) from None
-
-
-class LocalDecimalField(FloatField):
-    """A number with decimals as the reader writes it: 1.500,5 in German, 1,500.5 in English.
-
-    A text field, since browsers show a number field's value only in their own notation.
-    """
-
-    widget = TextInput()
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        try:
-            self.data = read_number(str(valuelist[0])) if valuelist else None
-        except ValueError:
-            self.data = None
-            raise ValueError(_("Please enter a number.")) from None
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return str(self.raw_data[0])
-        if self.data is None:
-            return ""
-        return str(format_decimal(self.data, format="#,##0.##########"))
 
 
 class RoundForm(FlaskForm):
@@ -167,12 +128,8 @@ class CriterionForm(FlaskForm):
         validators=[Optional(), Length(max=40)],
         description=_l("For example “€” or “Personentage”."),
     )
-    lower_bound = LocalDecimalField(
-        _l("Lowest value"), validators=[Optional()], render_kw={"inputmode": "decimal"}
-    )
-    upper_bound = LocalDecimalField(
-        _l("Highest value"), validators=[Optional()], render_kw={"inputmode": "decimal"}
-    )
+    lower_bound = LocalDecimalField(_l("Lowest value"), validators=[Optional()])
+    upper_bound = LocalDecimalField(_l("Highest value"), validators=[Optional()])
     source = SelectField(_l("Where the value comes from"), validators=[Optional()])
 
 

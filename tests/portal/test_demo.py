@@ -89,6 +89,8 @@ def test_demo_shows_no_state_whose_record_does_not_exist_yet(demo):
         IdeaState.DECIDED,
         IdeaState.DECLINED,
         IdeaState.MERGED,
+        # Each with its project (test_demo_projects_come_from_approving_decisions_in_two_waves).
+        IdeaState.PROJECT,
     }
 
 
@@ -108,8 +110,10 @@ def test_every_scored_demo_idea_was_scored_in_a_round_whose_scoring_closed(demo)
             (submitted.c.idea_id == Idea.id) & (submitted.c.round_id == Round.id),
         )
     ).all()
-    # Decided ideas were scored before the board decided them.
-    scored = [row for row in rows if row.state in (IdeaState.SCORED, IdeaState.DECIDED)]
+    # Decided ideas, and those become projects, were scored before the board decided them.
+    scored = [
+        row for row in rows if row.state in (IdeaState.SCORED, IdeaState.DECIDED, IdeaState.PROJECT)
+    ]
     assert len(scored) >= 20
     assert all(row.phase is RoundPhase.DECIDE for row in scored)
     assert all(row.assessments >= row.min_assessors for row in scored)
@@ -203,3 +207,26 @@ def test_demo_board_meets_decides_and_votes_in_writing(demo):
     assert all(d.released_at is not None and d.rank is not None for d in records)
     recusals = demo.session.scalars(select(Recusal)).all()
     assert recusals
+
+
+def test_demo_projects_come_from_approving_decisions_in_two_waves(demo):
+    from portal.board.models import Decision
+    from portal.projects.models import Project, ProjectState, Wave
+
+    assert [wave.name for wave in demo.session.scalars(select(Wave).order_by(Wave.id))] == [
+        "Welle 1",
+        "Welle 2",
+    ]
+    approving = demo.session.scalars(
+        select(Decision).where(Decision.outcome.in_(["approved", "approved_with_conditions"]))
+    ).all()
+    found = demo.session.scalars(select(Project)).all()
+    # A project exists for each approving decision, as far as the demo's plans reach, and
+    # never without its decision.
+    assert len(found) == min(len(approving), 6)
+    assert all(project.decision.outcome.approves for project in found)
+    if found:
+        assert found[0].state is ProjectState.EVALUATED
+    # Every idea the demo shows as a project has its project.
+    shown = demo.session.scalars(select(Idea.id).where(Idea.state == IdeaState.PROJECT)).all()
+    assert set(shown) == {project.idea_id for project in found}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -70,13 +71,25 @@ def _limits() -> Limits:
     )
 
 
-def add_attachment(
-    idea: Idea, user: User, stream: IO[bytes], filename: str, *, at: datetime | None = None
-) -> Attachment:
-    """Store an uploaded file for *idea* (at *at*, default now) after checking its size and its
-    type by content; an Office or OpenDocument file is checked as one (see `packages`)."""
-    if not may_attach(idea, user):
-        raise Forbidden(_("You may not attach files to this idea."))
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An uploaded file that passed the checks, not yet stored."""
+
+    content: bytes
+    #: The name offered for download: the uploaded name, cleaned, with the detected extension.
+    filename: str
+    #: The type detected from the content, not the one the browser claimed.
+    content_type: str
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+
+def check_upload(stream: IO[bytes], filename: str) -> CheckedUpload:
+    """Read an uploaded file and check its size and its type by content; an Office or
+    OpenDocument file is checked as one (see `packages`). Every module that takes files uses
+    these rules."""
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     content = stream.read(limit + 1)
     if not content:
@@ -98,18 +111,35 @@ def add_attachment(
         check_package(content, extension, _limits())
     except PackageRefused as refused:
         raise UploadRefused(refused.message) from None
+    return CheckedUpload(content, f"{_clean_stem(filename)}.{extension}", kind.mime)
+
+
+def store_upload(upload: CheckedUpload) -> str:
+    """Write a checked upload under a random name and return that name; the file goes again if
+    the unit of work rolls back."""
     storage_name = secrets.token_hex(16)
     path = storage_path(storage_name)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+    path.write_bytes(upload.content)
     on_rollback(partial(path.unlink, missing_ok=True))
+    return storage_name
+
+
+def add_attachment(
+    idea: Idea, user: User, stream: IO[bytes], filename: str, *, at: datetime | None = None
+) -> Attachment:
+    """Store an uploaded file for *idea* (at *at*, default now) after checking it
+    (`check_upload`)."""
+    if not may_attach(idea, user):
+        raise Forbidden(_("You may not attach files to this idea."))
+    upload = check_upload(stream, filename)
     attachment = Attachment(
         idea_id=idea.id,
         uploaded_by_id=user.id,
-        filename=f"{_clean_stem(filename)}.{extension}",
-        storage_name=storage_name,
-        content_type=kind.mime,
-        size=len(content),
+        filename=upload.filename,
+        storage_name=store_upload(upload),
+        content_type=upload.content_type,
+        size=upload.size,
         created_at=at or utcnow(),
     )
     db.session.add(attachment)

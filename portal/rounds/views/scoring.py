@@ -15,11 +15,11 @@ from portal.core.access import allow
 from portal.core.arguments import page_number
 from portal.core.confirm import Confirmation, ask, confirmed
 from portal.core.errors import Conflict
+from portal.core.forms import read_number
 from portal.rounds.forms import (
     AssessmentForm,
     ConflictForm,
     RevisionForm,
-    read_number,
     read_scores,
     sent_version,
 )

@@ -246,7 +246,7 @@ def test_clearing_a_level_in_a_draft_removes_its_score(client, setting):
     ("changes", "field", "message"),
     [
         ({"nutzen_buerger": "5"}, "score", "wählen Sie eine der Stufen 0 bis 4"),
-        ({"nutzen_buerger": "2.5"}, "score", "wählen Sie eine der Stufen 0 bis 4"),
+        ({"nutzen_buerger": "2,5"}, "score", "wählen Sie eine der Stufen 0 bis 4"),
         ({"pflicht": "-1"}, "score", "wählen Sie eine der Stufen 0 bis 2"),
         ({"zeit": "501"}, "score", "muss zwischen 0 und 500 Stunden liegen"),
         ({"zeit": "viele"}, "score", "Bitte geben Sie eine Zahl ein."),

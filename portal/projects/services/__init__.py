@@ -1,0 +1,1 @@
+"""The rules of projects, one concern per module."""
