@@ -9,6 +9,7 @@ from `_portfolio`, the one place that reads the portfolio proposal.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import scoring
@@ -67,3 +68,8 @@ def round_standings(round_: Round) -> dict[int, Standing]:
         )
         for row, idea in enumerate(inputs.ideas)
     }
+
+
+def standings_of(rounds: Iterable[Round]) -> dict[int, dict[int, Standing]]:
+    """Return the standings of each of *rounds* by round id, each round read once."""
+    return {round_.id: round_standings(round_) for round_ in {r.id: r for r in rounds}.values()}
