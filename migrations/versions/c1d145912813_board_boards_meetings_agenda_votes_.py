@@ -1,7 +1,7 @@
 """board: boards, meetings, agenda, votes, decisions, minutes
 
 Revision ID: c1d145912813
-Revises: a0b67ef3f507
+Revises: 3cff76c31b7a
 Create Date: 2026-11-30 08:36:11.981635
 
 The board module: boards with their rules of procedure, members and rounds; meetings with
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "c1d145912813"
-down_revision = "a0b67ef3f507"
+down_revision = "3cff76c31b7a"
 branch_labels = None
 depends_on = None
 
