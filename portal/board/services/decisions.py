@@ -38,16 +38,23 @@ class Departure:
         return bool(self.reasons)
 
 
-def departure(board: Board, round_: Round, idea: Idea, outcome: DecisionOutcome) -> Departure:
+def departure(
+    board: Board,
+    round_: Round,
+    idea: Idea,
+    outcome: DecisionOutcome,
+    standings: dict[int, Standing] | None = None,
+) -> Departure:
     """Say why deciding *outcome* on *idea* departs from its round's ranking, if it does.
 
     Approving (with or without conditions) departs when the idea ranks below an idea of the
     same round that the board rejected or deferred, or when the portfolio proposal leaves it
-    out. Only approvals need to be explained.
+    out. Only approvals need to be explained. *standings* are the round's, if read already.
     """
     if not outcome.approves:
         return Departure(())
-    standings = round_standings(round_)
+    if standings is None:
+        standings = round_standings(round_)
     own = standings.get(idea.id)
     reasons: list[str] = []
     if own is None or own.rank is None:
@@ -92,6 +99,7 @@ def check_motion(
     conditions: str,
     reason: str,
     explanation: str,
+    standings: dict[int, Standing] | None = None,
 ) -> Departure:
     """Refuse a proposed decision on *idea* that lacks what it needs; return its departure."""
     if outcome is None:
@@ -107,7 +115,7 @@ def check_motion(
         raise DomainError(_("Please state the conditions of the approval."))
     if not reason.strip():
         raise DomainError(_("Please give the reason for the decision; it is published with it."))
-    found = departure(board, round_, idea, outcome)
+    found = departure(board, round_, idea, outcome, standings)
     if found and not explanation.strip():
         raise DomainError(
             _(
@@ -140,8 +148,16 @@ def record_decision(vote: Vote, actor: User, at: datetime) -> Decision:
     assert vote.outcome is not None
     board = db.session.scalar(select(Board).where(Board.id == item.board_id).with_for_update())
     assert board is not None
+    standings = round_standings(item.round)
     found = check_motion(
-        board, item.round, item.idea, vote.outcome, vote.conditions, vote.reason, vote.explanation
+        board,
+        item.round,
+        item.idea,
+        vote.outcome,
+        vote.conditions,
+        vote.reason,
+        vote.explanation,
+        standings,
     )
     year = at.year
     # The board's row is locked above (PostgreSQL; SQLite has one writer), so two votes closing
@@ -151,7 +167,7 @@ def record_decision(vote: Vote, actor: User, at: datetime) -> Decision:
             Decision.board_id == board.id, Decision.year == year
         )
     )
-    standing = round_standings(item.round).get(item.idea.id, NOT_RANKED)
+    standing = standings.get(item.idea.id, NOT_RANKED)
     decision = Decision(
         board=board,
         year=year,

@@ -3,6 +3,7 @@ board's rounds suggested in rank order, reports, other topics), invitations and 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,7 +27,7 @@ from portal.board.services.access import (
     require_prepare,
     require_presiding,
 )
-from portal.board.services.standing import NOT_RANKED, Standing, round_standings
+from portal.board.services.standing import NOT_RANKED, Standing, standings_of
 from portal.core.errors import Conflict, DomainError, NotFound
 from portal.core.models import utcnow
 from portal.core.registry import Link
@@ -129,19 +130,25 @@ def _on_an_agenda(board: Board) -> set[int]:
     return {idea_id for item_id, idea_id in items.items() if item_id not in given_up}
 
 
-def suggestions(board: Board) -> list[Suggestion]:
-    """Return the scored ideas of *board*'s rounds that no agenda holds yet, in rank order."""
+def suggestions(
+    board: Board, standings: Mapping[int, dict[int, Standing]] | None = None
+) -> list[Suggestion]:
+    """Return the scored ideas of *board*'s rounds that no agenda holds yet, in rank order.
+
+    *standings* (by round id, covering the board's rounds) saves reading the rankings again.
+    """
     taken = _on_an_agenda(board)
+    known = standings_of(board.rounds) if standings is None else standings
     found: list[Suggestion] = []
     for round_ in board.rounds:
-        standings = round_standings(round_)
+        ranks = known[round_.id]
         ideas = db.session.scalars(
             select(Idea)
             .join(RoundIdea, RoundIdea.idea_id == Idea.id)
             .where(RoundIdea.round_id == round_.id, Idea.state == IdeaState.SCORED)
         ).all()
         ranked = [
-            Suggestion(round_, idea, standings.get(idea.id, NOT_RANKED))
+            Suggestion(round_, idea, ranks.get(idea.id, NOT_RANKED))
             for idea in ideas
             if idea.id not in taken
         ]

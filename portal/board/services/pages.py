@@ -12,7 +12,6 @@ from portal.accounts.models import User
 from portal.board import counting
 from portal.board.models import (
     AgendaItem,
-    Ballot,
     Board,
     BoardMember,
     Decision,
@@ -25,7 +24,7 @@ from portal.board.models import (
 )
 from portal.board.services import access, meetings, votes
 from portal.board.services.decisions import Departure, departure
-from portal.board.services.standing import NOT_RANKED, Standing, round_standings
+from portal.board.services.standing import NOT_RANKED, Standing, standings_of
 from portal.extensions import db
 
 
@@ -58,13 +57,15 @@ def _decisions(votes_: list[Vote]) -> dict[int, Decision]:
 
 
 def _item_views(
-    items: list[AgendaItem], board: Board, user: User, present: set[int] | None
+    items: list[AgendaItem],
+    board: Board,
+    user: User,
+    present: set[int] | None,
+    standings: dict[int, dict[int, Standing]] | None = None,
 ) -> list[ItemView]:
     member = next((m for m in board.members if m.user_id == user.id), None)
-    standings: dict[int, dict[int, Standing]] = {}
-    for item in items:
-        if item.round is not None and item.round_id not in standings:
-            standings[item.round.id] = round_standings(item.round)
+    if standings is None:
+        standings = standings_of(item.round for item in items if item.round is not None)
     found = _decisions([i.vote for i in items if i.vote is not None])
     views = []
     for item in items:
@@ -124,7 +125,7 @@ def _load_items(condition: object) -> list[AgendaItem]:
                 joinedload(AgendaItem.idea),
                 joinedload(AgendaItem.round),
                 joinedload(AgendaItem.vote).options(
-                    selectinload(Vote.ballots).joinedload(Ballot.member),
+                    selectinload(Vote.ballots),
                     selectinload(Vote.recusals),
                 ),
             )
@@ -172,13 +173,17 @@ def meeting_page(meeting: Meeting, user: User) -> MeetingPage:
     items = _load_items(AgendaItem.meeting_id == meeting.id)
     agenda_open = meeting.state in (MeetingState.PLANNED, MeetingState.INVITED)
     prepares = access.may_prepare(board, user)
+    offer = prepares and agenda_open
+    # Each round's ranking read once, for the agenda and the suggestions alike.
+    rounds = [item.round for item in items if item.round is not None]
+    standings = standings_of([*rounds, *board.rounds] if offer else rounds)
     return MeetingPage(
         meeting=meeting,
-        items=_item_views(items, board, user, present),
+        items=_item_views(items, board, user, present, standings),
         present=present,
         presides=access.presides(board, user),
         prepares=prepares,
-        suggestions=meetings.suggestions(board) if prepares and agenda_open else [],
+        suggestions=meetings.suggestions(board, standings) if offer else [],
         to_approve=meetings.minutes_to_approve(meeting) if meeting.opened_at else [],
         approved_in=(
             db.session.get(Meeting, meeting.minutes_approved_in_id)

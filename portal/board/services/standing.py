@@ -2,18 +2,19 @@
 
 This is the one place where the board reads the ranking. The agenda suggests ideas in this order,
 agenda items show it, comply-or-explain compares against it and decisions keep a snapshot of it.
-Rank, score and breakdown are the rounds module's ranking (`ranking.round_inputs`,
-`ranking.rank`), so the board ranks exactly as the ranking page does; the portfolio status comes
-from `_portfolio`, the one place that reads the portfolio proposal.
+Rank, score and breakdown are the rounds module's ranking of the round's current state
+(`ranking.round_inputs`, `ranking.rank`), so the board ranks exactly as the ranking page does; the
+portfolio status is that state's portfolio proposal under the board's weights and the round's
+limits (`portfolio.of_state`), read in `_portfolio` alone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-import scoring
 from portal.rounds.models import Round
-from portal.rounds.services import ranking
+from portal.rounds.services import portfolio, ranking
 
 
 @dataclass(frozen=True)
@@ -38,32 +39,43 @@ class Standing:
 NOT_RANKED = Standing(None, None)
 
 
-def _portfolio(
-    round_: Round, inputs: ranking.RoundInputs, ranked: scoring.Ranking
-) -> dict[int, bool]:
+def _portfolio(round_: Round, state: ranking.RankingState) -> dict[int, bool]:
     """Return by idea id whether the portfolio proposal of *round_* funds each ranked idea;
-    empty while the round has no proposal."""
-    # The rounds module proposes no portfolio yet; every idea reads "no portfolio proposal".
-    return {}
+    empty while the round has no proposal (no budget or staff days set, say)."""
+    try:
+        proposal = portfolio.of_state(round_, state)
+    except portfolio.PortfolioRefused:
+        return {}
+    if proposal.unavailable is not None:
+        return {}
+    funded = {item.idea_id for item in proposal.selected}
+    return {idea_id: idea_id in funded for idea_id in state.idea_ids}
 
 
 def round_standings(round_: Round) -> dict[int, Standing]:
     """Return the standing of each ranked idea of *round_* by idea id (unranked ideas absent)."""
+    # Gathered afresh rather than through the stored state (`analysis.current`): storing a new
+    # state ends a reading transaction on SQLite, and decisions read the standing mid-write.
     try:
-        inputs = ranking.round_inputs(round_)
+        state = ranking.round_inputs(round_)
     except ranking.RankingUnavailable:
         return {}
-    ranked = ranking.rank(inputs)
-    funded = _portfolio(round_, inputs, ranked)
+    ranked = ranking.rank(state)
+    funded = _portfolio(round_, state)
     return {
         idea.id: Standing(
             rank=int(ranked.ranks[row]),
             score=float(ranked.scores[row]),
             breakdown=tuple(
                 Share(c.name, float(ranked.contributions[row, j]))
-                for j, c in enumerate(inputs.criteria)
+                for j, c in enumerate(state.criteria)
             ),
             in_portfolio=funded.get(idea.id),
         )
-        for row, idea in enumerate(inputs.ideas)
+        for row, idea in enumerate(state.ideas)
     }
+
+
+def standings_of(rounds: Iterable[Round]) -> dict[int, dict[int, Standing]]:
+    """Return the standings of each of *rounds* by round id, each round read once."""
+    return {round_.id: round_standings(round_) for round_ in {r.id: r for r in rounds}.values()}

@@ -158,11 +158,14 @@ def proposal(
         state = whatif.load(round_, args["state"])
         weights = whatif.parse_weights(state, args)
         budget = _parse_budget(args.get("budget"), round_.budget_euros)
-    else:
-        state = analysis.current(round_).state
-        weights = state.weights / state.weights.sum()
-        budget = round_.budget_euros
-    return _propose(round_, state, weights, budget)
+        return _propose(round_, state, weights, budget)
+    return of_state(round_, analysis.current(round_).state)
+
+
+def of_state(round_: Round, state: RankingState) -> Proposal:
+    """Return the portfolio proposal of *round_* in *state* under the board's weights and the
+    round's limits, for a caller that has authorised its reader (the board's decisions)."""
+    return _propose(round_, state, state.weights / state.weights.sum(), round_.budget_euros)
 
 
 def _propose(

@@ -201,29 +201,33 @@ def test_the_standing_is_the_rounds_ranking(client: FlaskClient, setup: Setup) -
     meeting = meeting_in_session(setup)
     start_session(client, setup.chair)
     page = client.get(f"/board/items/{meeting.items[0].id}").get_data(as_text=True)
-    assert "noch kein Portfoliovorschlag" in page or "no portfolio proposal yet" in page
+    # The round has neither a budget nor staff days: there is no proposal to be in or out of.
+    assert "kein Portfoliovorschlag" in page or "no portfolio proposal" in page
 
 
 def test_approving_outside_the_portfolio_proposal_needs_an_explanation(
-    client: FlaskClient,
-    setup: Setup,
-    writes_nothing: Callable,
-    monkeypatch: pytest.MonkeyPatch,
+    client: FlaskClient, setup: Setup, writes_nothing: Callable
 ) -> None:
+    # The budget funds the two best ideas, which are also the cheapest.
+    first, second, third, _fourth = setup.ideas
+    setup.round.budget_euros = (first.cost_euros or 0) + (second.cost_euros or 0)
+    setup.round.staff_days = 100_000
+    db.session.flush()
+    found = standing.round_standings(setup.round)
+    assert [found[i.id].in_portfolio for i in setup.ideas] == [True, True, False, False]
     meeting = meeting_in_session(setup)
-    first = meeting.items[0]
-    outside = {first.idea_id: False}
-    monkeypatch.setattr(standing, "_portfolio", lambda *_args: outside)
+    item = meeting.items[2]
+    assert item.idea_id == third.id
     start_session(client, setup.chair)
-    shown = client.get(f"/board/items/{first.id}").get_data(as_text=True)
+    shown = client.get(f"/board/items/{item.id}").get_data(as_text=True)
     assert "außerhalb des Portfoliovorschlags" in shown or "outside the portfolio proposal" in shown
     with writes_nothing():
-        answer = post(client, f"/board/items/{first.id}/vote", approve(first.id))
+        answer = post(client, f"/board/items/{item.id}/vote", approve(item.id))
     assert answer.status_code == 422
     page = answer.get_data(as_text=True)
     assert "Portfoliovorschlag" in page or "portfolio proposal" in page
-    explained = approve(first.id, explanation="Der Stadtrat hat die Umsetzung beauftragt.")
-    assert post(client, f"/board/items/{first.id}/vote", explained).status_code == 302
+    explained = approve(item.id, explanation="Der Stadtrat hat die Umsetzung beauftragt.")
+    assert post(client, f"/board/items/{item.id}/vote", explained).status_code == 302
 
 
 def test_a_meeting_without_quorum_cannot_decide(
