@@ -85,6 +85,9 @@ class Config:
         self.REDIS_URL = os.environ.get("REDIS_URL", "")
         #: Run jobs at once in the enqueuing thread instead of a consumer (the test suite).
         self.JOBS_IMMEDIATE = False
+        #: The longest the portfolio proposal searches for the proven best set, in seconds;
+        #: beyond it the page shows the best set found and how far from the best it can be.
+        self.PORTFOLIO_TIME_LIMIT_SECONDS = _env_int("PORTFOLIO_TIME_LIMIT_SECONDS", 10)
         #: Sign-in attempts and password-reset requests older than this many days are deleted.
         self.LOGIN_ATTEMPT_RETENTION_DAYS = _env_int("LOGIN_ATTEMPT_RETENTION_DAYS", 30)
         #: Notifications older than this many days are deleted (the privacy policy says so).
@@ -182,7 +185,12 @@ class Config:
             raise ConfigError(f"DIGEST_HOUR must be an hour from 0 to 23, got {self.DIGEST_HOUR}.")
         if self.REDIS_URL and not self.REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
             raise ConfigError("REDIS_URL must start with redis://, rediss:// or unix://.")
-        for name in ("SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "LOGIN_FAILURE_WINDOW_MINUTES"):
+        for name in (
+            "SESSION_IDLE_MINUTES",
+            "SESSION_MAX_HOURS",
+            "LOGIN_FAILURE_WINDOW_MINUTES",
+            "PORTFOLIO_TIME_LIMIT_SECONDS",
+        ):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}.")
         if self.UPLOAD_MAX_UNPACKED_BYTES < 1 or self.UPLOAD_MAX_COMPRESSION_RATIO < 1:

@@ -28,6 +28,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
+from flask import Flask
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import ColumnElement, event, func, select
 from sqlalchemy.engine import make_url
@@ -225,11 +227,8 @@ def _fill(url: str) -> None:
         connection.execute("VACUUM ANALYZE")
 
 
-def measure(
-    app, paths: list[tuple[str, str]], requests: int, user_id: int = 2
-) -> list[tuple[str, float, float, int]]:
-    """Request each of *paths* *requests* times as user *user_id* after one warm-up request;
-    return (label, median ms, p90 ms, most SQL statements) for each."""
+def signed_in_client(app: Flask, user_id: int) -> FlaskClient:
+    """Return a test client of *app* signed in as user *user_id*."""
     client = app.test_client()
     with client.session_transaction() as session:
         # The session of the user as signing in would start it (a new user's generation is 0).
@@ -243,6 +242,15 @@ def measure(
                 sessions.SEEN_AT: now,
             }
         )
+    return client
+
+
+def measure(
+    app, paths: list[tuple[str, str]], requests: int, user_id: int = 2
+) -> list[tuple[str, float, float, int]]:
+    """Request each of *paths* *requests* times as user *user_id* after one warm-up request;
+    return (label, median ms, p90 ms, most SQL statements) for each."""
+    client = signed_in_client(app, user_id)
     statements: list[str] = []
 
     def record(*_args: object) -> None:

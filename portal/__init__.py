@@ -43,6 +43,7 @@ MODULES = (
     "ideas",
     "rounds",
     "insights",
+    "board",
     "notifications",
     "admin",
     "pages",

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from portal.accounts import demo as accounts_demo
 from portal.accounts.models import User
 from portal.accounts.services import current_municipality
+from portal.board import demo as board_demo
 from portal.core.transactions import will_write
 from portal.extensions import db
 from portal.ideas import demo as ideas_demo
@@ -47,11 +48,13 @@ def load_demo(*, skip_if_not_empty: bool = False) -> str:
     counts = accounts_demo.load(municipality)
     counts |= ideas_demo.load(municipality)
     counts |= rounds_demo.load(municipality)
+    counts |= board_demo.load(municipality)
     counts |= pages_demo.load(municipality)
     counts |= insights_demo.load(municipality)
     return (
         "Loaded the demo municipality {name}: {units} org units, {users} users, "
         "{ideas} ideas with {supports} supports and {comments} comments, {rounds} rounds with "
-        "{accepted} accepted ideas and {weightings} board members' weightings, {legal_pages} "
-        "legal pages, {documents} released council paper."
+        "{accepted} accepted ideas and {weightings} board members' weightings, {boards} board "
+        "with {meetings} meetings and {decisions} decisions, {legal_pages} legal pages, "
+        "{documents} released council paper."
     ).format(name=municipality.name, **counts)

@@ -282,10 +282,19 @@ def promethee_ii(
     for j, kind in enumerate(chosen):
         if w[j] == 0:
             continue
+        column = oriented[:, j]
+        if kind == "usual":
+            # Σ P(d) − P(−d) over the other ideas is then the number of ideas worse on the
+            # criterion minus the number better: counted from the sorted column, exactly the
+            # same integers as the pairwise sum, in O(m log m) instead of m² comparisons.
+            ordered = np.sort(column)
+            worse = np.searchsorted(ordered, column, side="left")
+            better = m - np.searchsorted(ordered, column, side="right")
+            net += w[j] * (worse - better)
+            continue
         prefer = _preference_function(
             kind, thresholds["q"][j], thresholds["p"][j], thresholds["s"][j]
         )
-        column = oriented[:, j]
         for start in range(0, m, block):
             # A difference beyond the float range (1e308 − (−1e308)) becomes infinite, which
             # every preference function maps to full preference, as it should.

@@ -153,10 +153,13 @@ def _solve(
     fixed: BoolArray,
     free: BoolArray,
     needs: sparse.csr_array,
-) -> BoolArray:
-    """Return the choice that maximises the value units within the limits, proven by CP-SAT.
+    time_limit: float | None = None,
+) -> tuple[BoolArray, bool, int]:
+    """Return the choice that maximises the value units within the limits, whether CP-SAT
+    proved it optimal, and the proven bound on the value units of the free ideas.
 
-    ``fixed`` ideas are chosen whatever happens, ``free`` ones are the solver's to choose.
+    ``fixed`` ideas are chosen whatever happens, ``free`` ones are the solver's to choose. With
+    a ``time_limit`` (seconds), the solver may stop at the best choice found by then.
     """
     # OR-Tools takes about a second to import, and only portfolio selection needs it.
     from ortools.sat.python import cp_model
@@ -188,15 +191,49 @@ def _solve(
         # Only the full linear relaxation contains x_i ≤ x_j; without it, 60 random
         # dependencies among 500 ideas took seconds instead of a quarter of a second.
         solver.parameters.linearization_level = 2
+    if time_limit is not None:
+        solver.parameters.max_time_in_seconds = time_limit
     status = solver.solve(model)
-    if status != cp_model.OPTIMAL:
+    stopped = time_limit is not None and status in (cp_model.FEASIBLE, cp_model.UNKNOWN)
+    if status != cp_model.OPTIMAL and not stopped:
         raise ScoringError(
             f"The exact solver stopped without a proven optimum ({solver.status_name(status)}).",
             hint=_DEFECT_HINT,
         )
     chosen = fixed.copy()
+    # Every free idea with a positive value, all together, bound what the free ideas can add.
+    bound = int(np.clip(value_units[ideas], 0, None).sum())
+    if status == cp_model.UNKNOWN:
+        # Stopped before any set was found: the caller fills up from the fixed ideas.
+        return chosen, False, bound
     chosen[ideas] = [solver.boolean_value(choice) for choice in x]
-    return chosen
+    if math.isfinite(solver.best_objective_bound):
+        bound = min(bound, math.floor(solver.best_objective_bound + 1e-6))
+    return chosen, status == cp_model.OPTIMAL, bound
+
+
+def _fill_up(
+    chosen: BoolArray,
+    unavailable: BoolArray,
+    needs: sparse.csr_array,
+    cost_units: IntArray,
+    limits: IntArray,
+    values: FloatArray,
+) -> BoolArray:
+    """Return ``chosen`` with every idea added, most valuable first, that still fits with its
+    missing prerequisites and adds value: a set found before the time limit may leave room."""
+    chosen = chosen.copy()
+    threshold = TIE_TOLERANCE * np.abs(values).max(initial=0.0)
+    while True:
+        slack = limits - cost_units[chosen].sum(axis=0)
+        fits = (_bundles(cost_units, needs, chosen) <= slack).all(axis=1)
+        gains = _bundles(values, needs, chosen)
+        open_ideas = ~chosen & ~unavailable & fits & (gains > threshold)
+        if not open_ideas.any():
+            return chosen
+        best = int(np.flatnonzero(open_ideas)[np.argmax(gains[open_ideas])])
+        chosen[best] = True
+        chosen |= needs[[best]].toarray().ravel() > 0
 
 
 def _check(
@@ -242,6 +279,7 @@ def select_portfolio(
     mandatory: Collection[int] = (),
     excluded: Collection[int] = (),
     depends_on: Mapping[int, Collection[int]] | None = None,
+    time_limit: float | None = None,
 ) -> Portfolio:
     """Choose the ideas with the highest total value that fit every resource limit.
 
@@ -256,6 +294,10 @@ def select_portfolio(
     ``InconsistentInput`` for contradictory sets, ``InvalidParameter`` for sets or dependencies
     that are not lists of ideas, and ``InfeasiblePortfolio`` when the mandatory ideas and their
     prerequisites alone break a limit or need an excluded idea.
+
+    Without ``time_limit`` the solver runs until the optimum is proven. With it (seconds), it
+    stops at the limit if it has not proven the optimum by then and returns the best set found
+    (filled up with every idea that still fits), ``optimal`` False and the proven ``gap``.
     """
     v = as_float_array(values, "values").ravel()
     n = v.shape[0]
@@ -317,12 +359,30 @@ def select_portfolio(
     too_large = (cost_units > limits).any(axis=1)
     unavailable = blocked_by_exclusion | too_large | (needs @ too_large > 0)
     free = ~required & ~unavailable
-    chosen = (
-        _solve(_value_units(v), cost_units, limits, required, free, needs)
-        if free.any()
-        else required
-    )
+    if time_limit is not None and not (math.isfinite(time_limit) and time_limit > 0):
+        raise InvalidParameter(
+            f"time_limit must be a positive number of seconds, got {time_limit!r}.",
+            hint="Give for example 10, or None to wait for the proven optimum.",
+        )
+    value_units = _value_units(v)
+    optimal, bound_units = True, 0
+    if free.any():
+        chosen, optimal, bound_units = _solve(
+            value_units, cost_units, limits, required, free, needs, time_limit
+        )
+        if not optimal:
+            chosen = _fill_up(chosen, unavailable, needs, cost_units, limits, v)
+    else:
+        chosen = required
     _check(chosen, required, unavailable, needs, cost_units, limits, v)
+    total_value = math.fsum(v[chosen])
+    bound, gap = total_value, 0.0
+    if not optimal:
+        # The solver's bound counts value units of the free ideas; the fixed ones add theirs.
+        largest = float(np.abs(v).max(initial=0.0))
+        scale = largest / max(float(value_units.max(initial=0)), 1.0)
+        bound = max(total_value, (bound_units + int(value_units[required].sum())) * scale)
+        gap = (bound - total_value) / bound if bound > 0 else 0.0
     # Reported amounts are the exact decimal sums of the amounts as written, so a budget spent
     # to the cent shows a slack of exactly 0.
     used_written = [
@@ -344,10 +404,13 @@ def select_portfolio(
     binding = tuple(int(r) for r in np.flatnonzero(exceeds.any(axis=0))) if blocked else ()
     return Portfolio(
         selected=tuple(int(i) for i in np.flatnonzero(chosen)),
-        total_value=math.fsum(v[chosen]),
+        total_value=total_value,
         used=freeze(used),
         capacities=freeze(cap.copy()),
         slack=freeze(slack),
         binding=binding,
         blocked=blocked,
+        optimal=optimal,
+        bound=bound,
+        gap=gap,
     )

@@ -231,6 +231,12 @@ class Portfolio:
         binding: the resources that keep a further idea out (some left-out idea with positive
             value would exceed them); raising these limits is what could add value.
         blocked: every left-out idea with positive value and the limits it would break.
+        optimal: whether the solver proved that no set is worth more (always, unless a time
+            limit stopped it first).
+        bound: the most any set can be worth, as the solver proved it; equals ``total_value``
+            (up to the value steps) when ``optimal``.
+        gap: ``(bound - total_value) / bound``, the share of value the set may at most fall
+            short of the best (0 when ``optimal``).
     """
 
     selected: tuple[int, ...]
@@ -240,3 +246,6 @@ class Portfolio:
     slack: FloatArray
     binding: tuple[int, ...]
     blocked: tuple[BlockedIdea, ...]
+    optimal: bool = True
+    bound: float = 0.0
+    gap: float = 0.0

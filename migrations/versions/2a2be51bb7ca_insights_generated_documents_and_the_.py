@@ -1,7 +1,7 @@
 """insights: generated documents and the letterhead
 
 Revision ID: 2a2be51bb7ca
-Revises: a0b67ef3f507
+Revises: c1d145912813
 Create Date: 2026-11-30 09:30:19.575977
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '2a2be51bb7ca'
-down_revision = 'a0b67ef3f507'
+down_revision = 'c1d145912813'
 branch_labels = None
 depends_on = None
 

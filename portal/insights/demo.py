@@ -16,7 +16,7 @@ from portal.extensions import db
 from portal.insights.models import DocumentKind, DocumentState
 from portal.insights.services import documents
 from portal.rounds.models import RankingAnalysis, Round, RoundPhase
-from portal.rounds.services import analysis, ranking
+from portal.rounds.services import analysis
 
 
 def load(municipality: Municipality) -> dict[str, int]:
@@ -27,15 +27,14 @@ def load(municipality: Municipality) -> dict[str, int]:
     )
     if round_ is None or board is None:
         return {"documents": 0}
-    db.session.flush()
-    found = analysis.analysis(round_, ranking.round_inputs(round_))
+    found = analysis.current(round_).analysis
     row_id = db.session.scalar(
         select(RankingAnalysis.id).where(
             RankingAnalysis.round_id == round_.id, RankingAnalysis.digest == found.digest
         )
     )
     for _step in analysis.STEPS:
-        analysis.run_analysis_step(row_id)
+        analysis.run_analysis_step(row_id, found.digest)
     document = documents.request_document(DocumentKind.COUNCIL_PAPER, round_.id, board)
     try:
         documents.start_document(document.id)

@@ -22,11 +22,12 @@ from portal.rounds.models import (
     AssignmentState,
     Criterion,
     Round,
+    RoundIdea,
     RoundPhase,
     Score,
     WeightingMethod,
 )
-from portal.rounds.services import catalogue, scoring, weighting
+from portal.rounds.services import catalogue, portfolio, scoring, weighting
 from portal.rounds.services.assignment import Scope, bulk_assign
 from portal.rounds.services.catalogue import start_from_template
 from portal.rounds.services.phases import (
@@ -67,6 +68,13 @@ def load(municipality: Municipality) -> dict[str, int]:
     scores = _assess(finished, moderator, data, rng, start=now - timedelta(days=59), share=1.0)
     _revise(finished, data, at=now - timedelta(days=20))
     move_phase(finished, RoundPhase.DECIDE, moderator, at=now - timedelta(days=14))
+    # The chatbot answers on the city's website: the portfolio takes it only with the website.
+    _dependency(
+        finished,
+        "Chatbot für häufige Fragen zum Bürgeramt",
+        "Barrierefreie Website der Stadt",
+        moderator,
+    )
 
     current = _round(f"Priorisierung {now.year + 1}", moderator, start=now - timedelta(days=70))
     load_weighting(current, members, now - timedelta(days=40), moderator=moderator)
@@ -95,6 +103,18 @@ def load(municipality: Municipality) -> dict[str, int]:
         "weightings": 3 * len(members) - 1,
         "scores": scores,
     }
+
+
+def _dependency(round_: Round, title: str, needs: str, moderator: User) -> None:
+    """Record that the idea *title* of *round_* needs the idea *needs*."""
+    found = dict(
+        db.session.execute(
+            select(Idea.title, Idea.id)
+            .join(RoundIdea, RoundIdea.idea_id == Idea.id)
+            .where(RoundIdea.round_id == round_.id, Idea.title.in_([title, needs]))
+        ).all()
+    )
+    portfolio.add_dependency(round_, moderator, found[title], found[needs])
 
 
 def _round(name: str, moderator: User, *, start: datetime, template: str = "digital") -> Round:
@@ -185,7 +205,7 @@ def _assess(
         idea = assignment.idea
         profile = profiles.setdefault(
             idea.id,
-            data["profile"].get(idea.title) or [rng.randint(0, 4) for _key in PROFILE_KEYS],
+            data["profile"].get(idea.title) or [_drawn(key, rng) for key in PROFILE_KEYS],
         )
         values: dict[int, float] = {}
         justifications: dict[int, str] = {}
@@ -215,6 +235,12 @@ def _assess(
         seen.add(idea.id)
         given += len(values)
     return given
+
+
+def _drawn(key: str, rng: random.Random) -> int:
+    """Draw a level of criterion *key* for an idea without a profile; few ideas are required
+    by law, so that the knock-out criterion marks only some of them mandatory."""
+    return rng.choice((0, 0, 0, 1)) if key == "pflicht" else rng.randint(0, 4)
 
 
 def _revise(round_: Round, data: dict[str, Any], *, at: datetime) -> None:

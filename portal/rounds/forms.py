@@ -287,6 +287,20 @@ def read_points(data: Mapping[str, str]) -> tuple[dict[int, int], list[str]]:
     return points, sorted(set(problems))
 
 
+class ExclusionForm(FlaskForm):
+    """An idea the moderators keep out of the portfolio proposal."""
+
+    idea = IntegerField(_l("Idea number"), validators=[Optional()])
+    reason = StringField(_l("Why"), validators=[Length(max=500)])
+
+
+class DependencyForm(FlaskForm):
+    """Idea B can only be done together with idea A."""
+
+    idea = IntegerField(_l("Idea number"), validators=[Optional()])
+    needs = IntegerField(_l("needs idea number"), validators=[Optional()])
+
+
 # --- Assessment: assigning assessors -----------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -473,8 +474,10 @@ class RankingAnalysis(TenantMixin, Base):
 
     `digest` is a hash of everything the analyses read (criteria, weights, ideas, scores, the
     analyses' parameters), so a row never goes stale: a changed score makes a new digest and a
-    new row. The steps run as background jobs, one after the other; each adds its part to
-    `result`.
+    new row. The row also holds that state of the ranking itself (`state`, `arrays`, `scores`),
+    gathered once, and `stamp`, the cheap fingerprint of the round under which page views find
+    it (`portal.rounds.services.ranking.stamp`). The steps run as background jobs, one after
+    the other, on the stored scores; each adds its part to `result`.
     """
 
     __tablename__ = "ranking_analysis"
@@ -483,6 +486,15 @@ class RankingAnalysis(TenantMixin, Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("prioritisation_round.id", ondelete="CASCADE"))
     #: SHA-256 of the inputs, in hex.
     digest: Mapped[str] = mapped_column(String(64))
+    #: The fingerprint of the round's state the row was last found for, in hex.
+    stamp: Mapped[str] = mapped_column(String(64))
+    #: The state of the ranking besides its arrays: catalogue, criteria, ideas, the ideas set
+    #: apart, the inputs' digest (plain JSON values).
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: The aggregated scores and the assessors' spread, as a NumPy `.npz` archive.
+    arrays: Mapped[bytes] = mapped_column(LargeBinary)
+    #: The assessors' single scores, as a compressed `.npz` archive; only the steps read them.
+    scores: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     #: How many of the steps (`portal.rounds.services.analysis.STEPS`) are done.
     steps_done: Mapped[int] = mapped_column(Integer, default=0)
     #: The results of the steps done so far, by step name (plain JSON values); a step the
@@ -494,6 +506,48 @@ class RankingAnalysis(TenantMixin, Base):
     __table_args__ = (
         UniqueConstraint("round_id", "digest"),
         CheckConstraint("steps_done >= 0", name="steps_done_not_negative"),
+    )
+
+
+class PortfolioExclusion(TenantMixin, Base):
+    """An idea of a round the moderators keep out of the portfolio proposal, and why."""
+
+    __tablename__ = "portfolio_exclusion"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("prioritisation_round.id", ondelete="CASCADE"))
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    idea: Mapped[Idea] = relationship()
+
+    __table_args__ = (UniqueConstraint("round_id", "idea_id"),)
+
+
+class PortfolioDependency(TenantMixin, Base):
+    """Idea `idea_id` of a round can only be done if idea `needs_id` is done too ("B needs A")."""
+
+    __tablename__ = "portfolio_dependency"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("prioritisation_round.id", ondelete="CASCADE"))
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"))
+    needs_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    idea: Mapped[Idea] = relationship(foreign_keys=[idea_id])
+    needs: Mapped[Idea] = relationship(foreign_keys=[needs_id])
+
+    __table_args__ = (
+        UniqueConstraint("round_id", "idea_id", "needs_id"),
+        CheckConstraint("idea_id <> needs_id", name="not_on_itself"),
     )
 
 

@@ -86,6 +86,7 @@ def test_demo_shows_no_state_whose_record_does_not_exist_yet(demo):
         IdeaState.SCREENING,
         IdeaState.ACCEPTED,
         IdeaState.SCORED,
+        IdeaState.DECIDED,
         IdeaState.DECLINED,
         IdeaState.MERGED,
     }
@@ -107,12 +108,14 @@ def test_every_scored_demo_idea_was_scored_in_a_round_whose_scoring_closed(demo)
             (submitted.c.idea_id == Idea.id) & (submitted.c.round_id == Round.id),
         )
     ).all()
-    scored = [row for row in rows if row.state is IdeaState.SCORED]
+    # Decided ideas were scored before the board decided them.
+    scored = [row for row in rows if row.state in (IdeaState.SCORED, IdeaState.DECIDED)]
     assert len(scored) >= 20
     assert all(row.phase is RoundPhase.DECIDE for row in scored)
     assert all(row.assessments >= row.min_assessors for row in scored)
     # The ideas of the closed scoring that too few assessors scored stay accepted.
     short = [row for row in rows if row.phase is RoundPhase.DECIDE and row not in scored]
+    assert all(row.state is IdeaState.ACCEPTED for row in short)
     assert all((row.assessments or 0) < row.min_assessors for row in short)
 
 
@@ -158,3 +161,45 @@ def test_demo_shows_edited_and_deleted_comments_removed_files_and_a_title_only_d
     assert (app.config["UPLOAD_PATH"] / kept.storage_name).is_file()
     draft = demo.session.scalar(select(Idea).where(Idea.title == "Dienstreiseanträge ohne Papier"))
     assert (draft.state, draft.problem, draft.proposal) == (IdeaState.DRAFT, "", "")
+
+
+def test_demo_board_meets_decides_and_votes_in_writing(demo):
+    from portal.board.models import (
+        Board,
+        BoardFunction,
+        Decision,
+        Meeting,
+        MeetingState,
+        Recusal,
+        Vote,
+        VoteMode,
+        VoteState,
+    )
+
+    [board] = demo.session.scalars(select(Board)).all()
+    assert board.name == "Lenkungsgruppe Digitale Verwaltung"
+    seats = {member.user.email: member.function for member in board.members}
+    assert len(seats) == 7
+    assert seats["lenkung@musterstadt.example"] is BoardFunction.CHAIR
+    assert seats["t.weber@musterstadt.example"] is BoardFunction.DEPUTY
+    states = [m.state for m in demo.session.scalars(select(Meeting).order_by(Meeting.starts_at))]
+    assert states == [
+        MeetingState.MINUTES_APPROVED,
+        MeetingState.MINUTES_APPROVED,
+        MeetingState.HELD,
+        MeetingState.PLANNED,
+    ]
+    written = demo.session.scalars(select(Vote).where(Vote.mode == VoteMode.WRITTEN)).all()
+    assert [vote.state for vote in written] == [VoteState.OPEN]
+    # Every idea the demo shows as decided has its decision on the record; the decisions of
+    # the finished round include one departure from the ranking, explained, and a recusal.
+    decided = demo.session.scalars(select(Idea.id).where(Idea.state == IdeaState.DECIDED)).all()
+    records = demo.session.scalars(select(Decision).order_by(Decision.number)).all()
+    assert decided
+    assert set(decided) <= {decision.idea_id for decision in records}
+    assert [d.reference.split("/")[1] for d in records] == ["001", "002", "003", "004"]
+    assert [d.departs for d in records] == [False, False, False, True]
+    assert records[3].explanation
+    assert all(d.released_at is not None and d.rank is not None for d in records)
+    recusals = demo.session.scalars(select(Recusal)).all()
+    assert recusals

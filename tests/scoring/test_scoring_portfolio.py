@@ -225,12 +225,12 @@ def test_the_solver_writes_nothing(capfd: pytest.CaptureFixture[str]) -> None:
 def test_every_answer_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
     """An answer that leaves out an idea which still fits is refused, not returned."""
     monkeypatch.setattr(
-        "scoring._portfolio._solve", lambda *arguments: np.array([True, False, False])
+        "scoring._portfolio._solve", lambda *arguments: (np.array([True, False, False]), True, 0)
     )
     with pytest.raises(ScoringError, match="left out idea 1"):
         select_portfolio([3, 2, 1], [1, 1, 1], [2])
     monkeypatch.setattr(
-        "scoring._portfolio._solve", lambda *arguments: np.array([True, True, True])
+        "scoring._portfolio._solve", lambda *arguments: (np.array([True, True, True]), True, 0)
     )
     with pytest.raises(ScoringError, match="breaks a rule"):
         select_portfolio([3, 2, 1], [1, 1, 1], [2])
@@ -338,3 +338,40 @@ def test_dependencies_among_500_ideas_stay_fast() -> None:
     start = time.perf_counter()
     select_portfolio(values, costs, costs.sum(axis=0) * 0.2, depends_on=depends_on)
     assert time.perf_counter() - start < 10
+
+
+def test_a_time_limit_returns_the_best_set_found_and_its_proven_gap() -> None:
+    """A solver stopped by the time limit: the set found, filled up, keeps every rule, and the
+    gap says how far from the best it can at most be."""
+    rng = np.random.default_rng(7)
+    n = 2_000
+    values = rng.random(n)
+    costs = np.column_stack([rng.integers(1_000, 500_000, n), rng.integers(1, 200, n)])
+    capacities = costs.sum(axis=0) * 0.3
+    depends_on = {int(i): [int(i) - 1] for i in rng.choice(np.arange(1, n), 5, replace=False)}
+
+    stopped = select_portfolio(values, costs, capacities, depends_on=depends_on, time_limit=0.01)
+
+    chosen = np.zeros(n, dtype=bool)
+    chosen[list(stopped.selected)] = True
+    assert (costs[chosen].sum(axis=0) <= capacities).all()
+    assert all(chosen[need[0]] for idea, need in depends_on.items() if chosen[idea])
+    assert stopped.bound >= stopped.total_value
+    assert 0 <= stopped.gap < 1
+    assert stopped.gap == pytest.approx((stopped.bound - stopped.total_value) / stopped.bound)
+    if stopped.optimal:
+        assert stopped.gap == 0
+
+
+def test_without_a_time_limit_the_optimum_is_proven() -> None:
+    found = select_portfolio([3, 2, 1], [1, 1, 1], [2], time_limit=10)
+
+    assert found.selected == (0, 1)
+    assert found.optimal
+    assert found.gap == 0
+
+
+@pytest.mark.parametrize("limit", [0, -1, float("nan"), float("inf")])
+def test_a_time_limit_must_be_positive(limit: float) -> None:
+    with pytest.raises(InvalidParameter, match="time_limit"):
+        select_portfolio([3, 2, 1], [1, 1, 1], [2], time_limit=limit)

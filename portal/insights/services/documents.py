@@ -31,7 +31,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.orm import joinedload, undefer
 
 import reports
@@ -45,7 +45,13 @@ from portal.ideas.models import idea_org_unit
 from portal.insights.models import DocumentKind, DocumentState, GeneratedDocument
 from portal.insights.services import dashboards, letterhead
 from portal.notifications.services import notify
-from portal.rounds.models import Catalogue, Round, WeightingMethod
+from portal.rounds.models import (
+    Assignment,
+    AssignmentState,
+    Catalogue,
+    Round,
+    WeightingMethod,
+)
 from portal.rounds.services import ranking
 
 log = logging.getLogger(__name__)
@@ -150,7 +156,7 @@ class RoundSource:
 
 
 def _method(data: dashboards.RankingData) -> reports.Method:
-    found = db.session.get(Catalogue, data.inputs.catalogue_id)
+    found = db.session.get(Catalogue, data.state.catalogue_id)
     weighting = (
         "die Lenkungsgruppe durch paarweisen Vergleich (AHP, geometrisches Mittel der Urteile)"
         if found is not None and found.weighting is WeightingMethod.AHP
@@ -159,17 +165,29 @@ def _method(data: dashboards.RankingData) -> reports.Method:
     return reports.Method(
         criteria=tuple(
             reports.Criterion(c.name, c.weight, "benefit" if c.benefit else "cost")
-            for c in data.inputs.criteria
+            for c in data.state.criteria
         ),
         scale="verankerte Bewertungsskalen je Kriterium; Kosten und Aufwand aus den Schätzungen "
         "der Ideen",
-        assessors=len(data.inputs.assessor_ids),
+        assessors=_assessors(data.state.round_id),
         weighting=weighting,
         aggregation=(
             "Je Idee und Kriterium der Mittelwert der abgegebenen Bewertungen (mindestens "
-            f"{data.inputs.min_assessors} je Idee), auf die Skala normiert und mit den "
+            f"{data.state.min_assessors} je Idee), auf die Skala normiert und mit den "
             "Gewichten zur Gesamtpunktzahl (0 bis 100) summiert."
         ),
+    )
+
+
+def _assessors(round_id: int) -> int:
+    """Return how many assessors submitted an assessment in round *round_id*."""
+    return (
+        db.session.scalar(
+            select(func.count(distinct(Assignment.assessor_id))).where(
+                Assignment.round_id == round_id, Assignment.state == AssignmentState.SUBMITTED
+            )
+        )
+        or 0
     )
 
 
@@ -178,21 +196,22 @@ def _ranking_rows(data: dashboards.RankingData) -> tuple[reports.RankedIdea, ...
     for idea_id, code in db.session.execute(
         select(idea_org_unit.c.idea_id, OrgUnit.code)
         .join(OrgUnit, OrgUnit.id == idea_org_unit.c.org_unit_id)
-        .where(idea_org_unit.c.idea_id.in_(data.inputs.idea_ids))
+        .where(idea_org_unit.c.idea_id.in_(data.state.idea_ids))
         .order_by(OrgUnit.code)
     ):
         units.setdefault(idea_id, []).append(code)
     rows = []
     for i in data.ranked.order:
-        idea = data.inputs.ideas[i]
+        idea = data.state.ideas[i]
         cost = data.estimates.get(idea.id, (None, None))[0]
         rows.append(
             reports.RankedIdea(
                 rank=int(data.ranked.ranks[i]),
-                title=idea.title,
+                title=data.title(i),
                 score=float(data.ranked.scores[i]),
                 org_unit=", ".join(units.get(idea.id, [])),
                 cost=Decimal(cost) if cost is not None else None,
+                in_portfolio=idea.id in data.portfolio,
             )
         )
     return tuple(rows)
@@ -202,7 +221,7 @@ def _stability(data: dashboards.RankingData) -> str:
     part = data.found.part("acceptability")
     if not part or "error" in part or not part["rows"]:
         return ""
-    titles = {idea.id: idea.title for idea in data.inputs.ideas}
+    titles = data.titles
     first = part["rows"][0]
     share = reports.format_share(first["p"][0], "de")
     return (
@@ -217,7 +236,7 @@ def _agreement(data: dashboards.RankingData) -> tuple[reports.CriterionAgreement
     if not part or "error" in part:
         return ()
     found = []
-    for criterion, entry in zip(data.inputs.criteria, part["criteria"], strict=True):
+    for criterion, entry in zip(data.state.criteria, part["criteria"], strict=True):
         if criterion.from_idea:
             continue
         alpha = entry["alpha"]
@@ -234,10 +253,13 @@ def _agreement(data: dashboards.RankingData) -> tuple[reports.CriterionAgreement
     return tuple(found)
 
 
-def round_source(kind: DocumentKind, round_: Round) -> tuple[RoundSource, dashboards.RankingData]:
-    """Gather the data of document *kind* about *round_* (refused if it has no ranking)."""
+def round_source(
+    kind: DocumentKind, round_: Round, reader: User | None
+) -> tuple[RoundSource, dashboards.RankingData]:
+    """Gather the data of document *kind* about *round_*, the portfolio proposal as *reader*
+    sees it (refused if the round has no ranking)."""
     try:
-        data = dashboards.ranking_data(round_)
+        data = dashboards.ranking_data(round_, reader)
     except ranking.RankingUnavailable as refused:
         raise DocumentRefused(
             _(
@@ -246,7 +268,7 @@ def round_source(kind: DocumentKind, round_: Round) -> tuple[RoundSource, dashbo
                 reason=refused.message,
             )
         ) from refused
-    if not data.inputs.ideas:
+    if not data.state.ideas:
         raise DocumentRefused(
             _(
                 "“%(round)s” has no scored ideas yet; documents about a round can be made once "
@@ -262,11 +284,11 @@ def round_source(kind: DocumentKind, round_: Round) -> tuple[RoundSource, dashbo
         period=(created, round_.decide_until or round_.score_until or created),
         method=_method(data),
         ranking_rows=_ranking_rows(data),
-        unranked=tuple(u.idea.title for u in data.inputs.unranked),
+        unranked=tuple(u.idea.title for u in data.state.unranked),
         stability=_stability(data),
         agreement=_agreement(data),
         letterhead=letterhead.fingerprint(letterhead.letterhead()),
-        inputs_digest=data.inputs.digest,
+        inputs_digest=data.state.digest,
         analysed=data.found.done,
     )
     return source, data
@@ -287,7 +309,7 @@ def request_document(kind: DocumentKind, round_id: int, user: User) -> Generated
     round_ = db.session.get(Round, round_id)
     if round_ is None:
         raise DocumentRefused(_("Choose one of the rounds offered."))
-    source, _data = round_source(kind, round_)
+    source, _data = round_source(kind, round_, user)
     digest = source.digest()
     existing = db.session.scalar(
         select(GeneratedDocument)
@@ -429,7 +451,7 @@ def _render(document: GeneratedDocument) -> tuple[bytes, str]:
         raise DocumentRefused(_("The round of this document no longer exists."))
     # The documents are German records whatever the language of who asked for them.
     with force_locale("de"):
-        source, data = round_source(document.kind, round_)
+        source, data = round_source(document.kind, round_, document.requested_by)
         figures = _figures(document.kind, data)
         found = letterhead.letterhead()
         today = utcnow().date()

@@ -1,32 +1,53 @@
-"""The heavy analyses of a round's ranking, computed once per state of its inputs.
+"""The state of a round's ranking and its heavy analyses, stored once per state of its inputs.
 
-Agreement of the assessors, weight stability, rank probabilities and the orders under TOPSIS
-and PROMETHEE II take seconds for a large round, so page views never compute them. `analysis()`
-looks the state up by its digest (`RoundInputs.digest` with the parameters below): a stored
-result is read; otherwise a `RankingAnalysis` row is added and the job `run_analysis_step`
-computes the steps one after the other, each step a job (a unit of work) of its own, so that
-the page can say how far it has come. Every number comes from `scoring`; the results are
-stored as plain JSON values, ideas named by their ids.
+Gathering a large round's scores takes a second or more, and agreement of the assessors, weight
+stability, rank probabilities and the orders under TOPSIS and PROMETHEE II take seconds more, so
+page views do neither. `current()` reads a cheap fingerprint of the round (`ranking.stamp`) and
+looks it up: a stored `RankingAnalysis` holds the state the ranking shows (aggregated scores,
+the assessors' spread, criteria, ideas) and the analyses computed so far, read without touching
+a single score. Under a new stamp the inputs are gathered once; if their digest
+(`RoundInputs.digest` with the parameters below) is stored, the row takes the new stamp,
+otherwise a new row holds the state with its single scores and the job `run_analysis_step`
+computes the steps one after the other on those stored scores, each step a job (a unit of work)
+of its own, so that the page can say how far it has come. Every number comes from `scoring`; the
+results are stored as plain JSON values, ideas named by their ids.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import undefer
 
 import scoring
 from portal.core.jobs import enqueue, job
 from portal.core.models import utcnow
-from portal.core.transactions import will_write
+from portal.core.transactions import will_write, writes_expected
 from portal.extensions import db
-from portal.rounds.models import RankingAnalysis, Round
-from portal.rounds.services.ranking import RankingUnavailable, RoundInputs, rank, round_inputs
+from portal.rounds.models import (
+    CriterionKind,
+    Direction,
+    MeasuredSource,
+    RankingAnalysis,
+    Round,
+)
+from portal.rounds.services import ranking
+from portal.rounds.services.ranking import (
+    IdeaRef,
+    RankedCriterion,
+    RankingState,
+    RoundInputs,
+    Unranked,
+    rank,
+)
 
 #: The steps, in the order they run.
 STEPS = ("agreement", "stability", "acceptability", "methods")
@@ -47,16 +68,16 @@ HEAT_ROWS = 2 * TOP
 SHARED_IDEAS = 3
 
 
-def top_of(inputs: RoundInputs) -> int:
+def top_of(state: RankingState) -> int:
     """Return how many leading ideas the stability analysis protects."""
-    return min(TOP, len(inputs.ideas))
+    return min(TOP, len(state.ideas))
 
 
-def analysis_digest(inputs: RoundInputs) -> str:
-    """Return the digest the analyses of *inputs* are stored under: the inputs' own and the
+def analysis_digest(state: RankingState) -> str:
+    """Return the digest the analyses of *state* are stored under: the inputs' own and the
     analyses' parameters."""
     parameters = f"{STEPS}|{TOP}|{SPREAD}|{SAMPLES}|{SEED}|{PREFERENCE}|{HEAT_ROWS}|{SHARED_IDEAS}"
-    return hashlib.sha256(f"{inputs.digest}|{parameters}".encode()).hexdigest()
+    return hashlib.sha256(f"{state.digest}|{parameters}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -81,64 +102,216 @@ class Analysis:
         return found
 
 
+@dataclass(frozen=True)
+class Current:
+    """The ranking of a round in its current state, and its analyses as far as computed."""
+
+    state: RankingState
+    analysis: Analysis
+
+
 def _of(row: RankingAnalysis) -> Analysis:
     return Analysis(digest=row.digest, steps_done=row.steps_done, result=dict(row.result))
 
 
-def _stored(round_id: int, digest: str) -> RankingAnalysis | None:
-    return db.session.scalar(
-        select(RankingAnalysis).where(
-            RankingAnalysis.round_id == round_id, RankingAnalysis.digest == digest
-        )
+# Storing a state ------------------------------------------------------------------------------
+
+
+def _pack(compress: bool = False, **arrays: npt.NDArray[Any]) -> bytes:
+    buffer = io.BytesIO()
+    if compress:
+        np.savez_compressed(buffer, allow_pickle=False, **arrays)
+    else:
+        np.savez(buffer, allow_pickle=False, **arrays)
+    return buffer.getvalue()
+
+
+def _unpack(data: bytes) -> dict[str, npt.NDArray[Any]]:
+    with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+        found = {name: archive[name] for name in archive.files}
+    for array in found.values():
+        array.setflags(write=False)
+    return found
+
+
+def _state_json(state: RankingState) -> dict[str, Any]:
+    return {
+        "digest": state.digest,
+        "catalogue": [state.catalogue_id, state.catalogue_version],
+        "rules": [state.min_assessors, state.disagreement_levels],
+        "criteria": [
+            {
+                "id": c.id,
+                "key": c.key,
+                "name": c.name,
+                "direction": c.direction.value,
+                "kind": c.kind.value,
+                "source": c.source.value if c.source else None,
+                "unit": c.unit,
+                "scale": [c.scale.low, c.scale.high],
+                "weight": c.weight,
+            }
+            for c in state.criteria
+        ],
+        "ideas": [[i.id, i.title, i.author_id, i.assessments] for i in state.ideas],
+        "unranked": [
+            [u.idea.id, u.idea.title, u.idea.author_id, u.idea.assessments, u.reason]
+            for u in state.unranked
+        ],
+    }
+
+
+def _state_of(row: RankingAnalysis) -> RankingState:
+    """Return the state of the ranking stored in *row*."""
+    found = row.state
+    arrays = _unpack(row.arrays)
+    return RankingState(
+        round_id=row.round_id,
+        catalogue_id=found["catalogue"][0],
+        catalogue_version=found["catalogue"][1],
+        criteria=tuple(
+            RankedCriterion(
+                id=c["id"],
+                key=c["key"],
+                name=c["name"],
+                direction=Direction(c["direction"]),
+                kind=CriterionKind(c["kind"]),
+                source=MeasuredSource(c["source"]) if c["source"] else None,
+                unit=c["unit"],
+                scale=scoring.Scale(*c["scale"]),
+                weight=c["weight"],
+            )
+            for c in found["criteria"]
+        ),
+        ideas=tuple(IdeaRef(*idea) for idea in found["ideas"]),
+        unranked=tuple(Unranked(IdeaRef(*u[:4]), u[4]) for u in found["unranked"]),
+        matrix=arrays["matrix"],
+        spreads=arrays["spreads"],
+        min_assessors=found["rules"][0],
+        disagreement_levels=found["rules"][1],
+        digest=found["digest"],
     )
 
 
-def analysis(round_: Round, inputs: RoundInputs) -> Analysis:
-    """Return the analyses of *round_* in the state of *inputs*, starting their computation in
-    the background if this state has none yet (then the result is empty until the jobs ran).
+def _inputs_of(row: RankingAnalysis) -> RoundInputs:
+    """Return the inputs stored in *row*: its state with the single scores behind it."""
+    state = _state_of(row)
+    scores = _unpack(row.scores)
+    fields = {name: getattr(state, name) for name in RankingState.__dataclass_fields__}
+    return RoundInputs(
+        **fields,
+        assessments=scores["assessments"],
+        assessor_ids=tuple(int(x) for x in scores["assessors"]),
+    )
+
+
+def _stored(
+    round_id: int, *, digest: str | None = None, stamp: str | None = None
+) -> RankingAnalysis | None:
+    query = select(RankingAnalysis).where(RankingAnalysis.round_id == round_id)
+    if digest is not None:
+        query = query.where(RankingAnalysis.digest == digest)
+    if stamp is not None:
+        query = query.where(RankingAnalysis.stamp == stamp)
+    return db.session.scalar(query)
+
+
+def _write() -> None:
+    # Declared once per unit of work: on SQLite, declaring ends the reading transaction.
+    if not writes_expected():
+        will_write()
+
+
+def analysis(round_: Round, inputs: RoundInputs, stamp: str) -> Analysis:
+    """Return the analyses of *round_* in the state of *inputs*, found under *stamp* from now
+    on; store the state and start computing its analyses in the background if it has none yet
+    (then the result is empty until the jobs ran).
 
     Starting writes to a unit of work that has only read so far (a page view): call it before
     the unit of work writes anything of its own (see `portal.core.transactions.will_write`).
     """
     digest = analysis_digest(inputs)
-    row = _stored(round_.id, digest)
+    _write()
+    row = _stored(round_.id, digest=digest)
     if row is not None:
+        row.stamp = stamp
+        db.session.flush()
         return _of(row)
-    will_write()
+    row = RankingAnalysis(
+        round_id=round_.id,
+        digest=digest,
+        stamp=stamp,
+        state=_state_json(inputs),
+        arrays=_pack(matrix=inputs.matrix, spreads=inputs.spreads),
+        scores=_pack(
+            compress=True,
+            assessments=inputs.assessments,
+            assessors=np.array(inputs.assessor_ids, dtype=np.int64),
+        ),
+        steps_done=0,
+        result={},
+    )
     try:
         with db.session.begin_nested():
             # Analyses of earlier states are of no use any more.
             db.session.execute(delete(RankingAnalysis).where(RankingAnalysis.round_id == round_.id))
-            row = RankingAnalysis(round_id=round_.id, digest=digest, steps_done=0, result={})
             db.session.add(row)
     except IntegrityError:
-        # A page view at the same moment started the same computation.
-        row = _stored(round_.id, digest)
+        # A page view at the same moment stored the same state.
+        row = _stored(round_.id, digest=digest)
         assert row is not None
         return _of(row)
-    enqueue(run_analysis_step, row.id)
+    enqueue(run_analysis_step, row.id, digest)
     return _of(row)
 
 
-@job(retries=2, retry_delay=10)
-def run_analysis_step(analysis_id: int) -> None:
-    """Compute the next step of analysis *analysis_id* and hand the one after it to a new job.
+def current(round_: Round) -> Current:
+    """Return the ranking of *round_* in its current state with its analyses.
 
-    If the round has moved on since (a new score, say), the analysis stops: the next page view
-    starts one for the new state.
+    A state seen before is read from its stored row; a new one is gathered once and stored
+    (see `analysis`). Raise `RankingUnavailable` if the round cannot be ranked (yet).
     """
-    row = db.session.get(RankingAnalysis, analysis_id)
+    stamp = ranking.stamp(round_)
+    row = _stored(round_.id, stamp=stamp)
+    if row is not None:
+        return Current(_state_of(row), _of(row))
+    # The stamp is read before the inputs, so the stored state is never older than its stamp.
+    inputs = ranking.round_inputs(round_)
+    return Current(inputs, analysis(round_, inputs, stamp))
+
+
+def current_inputs(round_: Round) -> RoundInputs:
+    """Return the inputs of *round_*'s ranking in its current state with the single scores
+    behind it (for the export), read from the stored state like `current`."""
+    stamp = ranking.stamp(round_)
+    row = db.session.scalar(
+        select(RankingAnalysis)
+        .where(RankingAnalysis.round_id == round_.id, RankingAnalysis.stamp == stamp)
+        .options(undefer(RankingAnalysis.scores))
+    )
+    if row is not None:
+        return _inputs_of(row)
+    inputs = ranking.round_inputs(round_)
+    analysis(round_, inputs, stamp)
+    return inputs
+
+
+@job(retries=2, retry_delay=10)
+def run_analysis_step(analysis_id: int, digest: str) -> None:
+    """Compute the next step of analysis *analysis_id* of the state *digest* on its stored
+    inputs and hand the one after it to a new job.
+
+    If the round has moved on since (a new score, say), the row is gone: the page view that
+    saw the new state stored it anew (perhaps under the same id), and its own jobs compute it.
+    """
+    row = db.session.scalar(
+        select(RankingAnalysis)
+        .where(RankingAnalysis.id == analysis_id, RankingAnalysis.digest == digest)
+        .options(undefer(RankingAnalysis.scores))
+    )
     if row is None or row.steps_done >= len(STEPS):
         return
-    round_ = db.session.get(Round, row.round_id)
-    if round_ is None:
-        return
-    try:
-        inputs = round_inputs(round_)
-    except RankingUnavailable:
-        return
-    if analysis_digest(inputs) != row.digest:
-        return
+    inputs = _inputs_of(row)
     step = STEPS[row.steps_done]
     try:
         part = _COMPUTE[step](inputs)
@@ -147,7 +320,7 @@ def run_analysis_step(analysis_id: int) -> None:
     row.result = {**row.result, step: part}
     row.steps_done += 1
     if row.steps_done < len(STEPS):
-        enqueue(run_analysis_step, row.id)
+        enqueue(run_analysis_step, row.id, row.digest)
     else:
         row.finished_at = utcnow()
 

@@ -51,7 +51,7 @@ def progress(round_: Round) -> str:
             )
         )
     if round_.phase is RoundPhase.DECIDE:
-        count = len(phases.scored_ideas(round_))
+        count = phases.scored_count(round_)
         return str(
             ngettext(
                 "%(count)s idea scored",

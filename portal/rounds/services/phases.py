@@ -294,8 +294,8 @@ def assessment_progress(round_: Round) -> tuple[int, int]:
     return submitted or 0, total or 0
 
 
-def _scored(round_: Round) -> Select[Idea]:
-    submitted = (
+def _enough_assessments(round_: Round) -> Select[int]:
+    return (
         select(Assignment.idea_id)
         .where(
             Assignment.round_id == round_.id,
@@ -304,6 +304,17 @@ def _scored(round_: Round) -> Select[Idea]:
         .group_by(Assignment.idea_id)
         .having(func.count(Assignment.id) >= round_.min_assessors)
     )
+
+
+def scored_count(round_: Round) -> int:
+    """Return how many ideas of *round_* have enough submitted assessments, whatever became of
+    them since (scored, decided, carried out)."""
+    counted = select(func.count()).select_from(_enough_assessments(round_).subquery())
+    return db.session.scalar(counted) or 0
+
+
+def _scored(round_: Round) -> Select[Idea]:
+    submitted = _enough_assessments(round_)
     return (
         select(Idea)
         .join(RoundIdea, RoundIdea.idea_id == Idea.id)

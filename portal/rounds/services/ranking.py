@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Row, func, select
 
 import scoring
 from portal.accounts.models import Role, User
@@ -37,6 +38,7 @@ from portal.ideas.models import Idea
 from portal.rounds.models import (
     Assignment,
     AssignmentState,
+    Catalogue,
     Criterion,
     CriterionKind,
     Direction,
@@ -60,6 +62,8 @@ PREPARED_PHASES = frozenset({P.SCORE, P.DECIDE})
 PUBLISHED_PHASES = frozenset({P.PUBLISH, P.CLOSED})
 #: Raised when what the digest covers changes shape, so that earlier analyses are not reused.
 DIGEST_VERSION = 1
+#: Raised when what the stamp covers changes shape.
+STAMP_VERSION = 1
 
 
 class RankingUnavailable(DomainError):
@@ -121,12 +125,14 @@ class Unranked:
 
 
 @dataclass(frozen=True, eq=False)
-class RoundInputs:
-    """Everything a ranking of the round depends on, frozen at one moment.
+class RankingState:
+    """What a ranking of the round shows, frozen at one moment: the catalogue in force, the
+    rankable ideas with their aggregated scores and the assessors' spread, and the ideas set
+    apart. It is what the analyses store (`portal.rounds.services.analysis`), so that the
+    ranking page and "why this rank" read it without gathering every score again.
 
-    Rows of `matrix` are `ideas` (the rankable ideas, in idea id order), columns `criteria`.
-    `assessments` holds the single scores behind it: assessors × ideas × criteria, NaN where an
-    assessor gave no submitted score (and in the columns of criteria taken from the idea).
+    Rows of `matrix` and of `spreads` are `ideas` (the rankable ideas, in idea id order),
+    columns `criteria`.
     """
 
     round_id: int
@@ -137,15 +143,14 @@ class RoundInputs:
     unranked: tuple[Unranked, ...]
     #: The aggregated scores of the rankable ideas (ideas × criteria), read-only.
     matrix: npt.NDArray[np.float64]
-    #: The assessors' submitted scores of the rankable ideas, read-only.
-    assessments: npt.NDArray[np.float64]
-    #: The user ids of the assessors, in the order of `assessments`' first axis.
-    assessor_ids: tuple[int, ...]
+    #: The assessors' lowest, median and highest submitted score (3 × ideas × criteria), NaN
+    #: where the idea supplies the value; read-only.
+    spreads: npt.NDArray[np.float64]
     #: How many submitted assessments an idea needs to be ranked.
     min_assessors: int
     #: Scores of one idea on one rating criterion further apart than this are a disagreement.
     disagreement_levels: int
-    #: SHA-256 (hex) of all of the above.
+    #: SHA-256 (hex) of all inputs of the ranking (`RoundInputs`).
     digest: str
 
     @property
@@ -170,6 +175,21 @@ class RoundInputs:
         if position < len(self.ideas) and self.ideas[position].id == idea_id:
             return position
         return None
+
+
+@dataclass(frozen=True, eq=False)
+class RoundInputs(RankingState):
+    """Everything a ranking of the round depends on, frozen at one moment: the state the
+    ranking shows and the single scores behind it.
+
+    `assessments` holds assessors × ideas × criteria, NaN where an assessor gave no submitted
+    score (and in the columns of criteria taken from the idea).
+    """
+
+    #: The assessors' submitted scores of the rankable ideas, read-only.
+    assessments: npt.NDArray[np.float64]
+    #: The user ids of the assessors, in the order of `assessments`' first axis.
+    assessor_ids: tuple[int, ...]
 
 
 def may_see_ranking(round_: Round, user: User) -> bool:
@@ -239,6 +259,78 @@ def _hash(*parts: Any) -> str:
     return digest.hexdigest()
 
 
+def _idea_rows(round_: Round) -> Sequence[Row[int, str, int, int | None, int | None]]:
+    """Return the ideas of *round_* with what the ranking reads of them, in idea id order."""
+    return db.session.execute(
+        select(Idea.id, Idea.title, Idea.author_id, Idea.cost_euros, Idea.effort_days)
+        .join(RoundIdea, RoundIdea.idea_id == Idea.id)
+        .where(RoundIdea.round_id == round_.id)
+        .order_by(Idea.id)
+    ).all()
+
+
+def stamp(round_: Round) -> str:
+    """Return a fingerprint of everything the ranking of *round_* depends on, read cheaply.
+
+    Equal inputs may have different stamps, but a change of the inputs always changes the
+    stamp, so that a ranking stored under a stamp is the ranking of that state:
+
+    * the catalogue in force is the latest frozen one, and a frozen catalogue does not change
+      (weighting and editing refuse it), so its id stands for its criteria and weights;
+    * every change of an assignment, of its state (submitted, recused, reopened) or of one of
+      its scores alone (a draft, a revision) raises its `lock_version` (SQLAlchemy's version
+      counter, raised by hand where a score changes without its assignment), so the sum of
+      the round's versions grows with each; adding or removing an assignment changes the
+      count, and the newest id tells a replacement apart;
+    * the ideas' titles and estimates are read as they are (a few thousand short rows);
+    * the round's own rules come with the round.
+
+    Raise `RankingUnavailable` where `round_inputs` would for the phase.
+    """
+    if round_.phase not in RANKED_PHASES:
+        raise RankingUnavailable(_("The ranking of a round exists from the score phase on."))
+    frozen = (
+        select(func.max(Catalogue.id))
+        .where(Catalogue.round_id == round_.id, Catalogue.frozen_at.is_not(None))
+        .scalar_subquery()
+    )
+    assignments = db.session.execute(
+        select(
+            frozen,
+            func.count(Assignment.id),
+            func.coalesce(func.sum(Assignment.lock_version), 0),
+            func.coalesce(func.max(Assignment.id), 0),
+        ).where(Assignment.round_id == round_.id)
+    ).one()
+    ideas = [
+        (row.id, row.title, row.author_id, row.cost_euros, row.effort_days)
+        for row in _idea_rows(round_)
+    ]
+    return _hash(
+        STAMP_VERSION,
+        [round_.id, round_.min_assessors, round_.disagreement_levels],
+        [int(x) if x is not None else None for x in assignments],
+        ideas,
+    )
+
+
+def _spreads(
+    assessments: npt.NDArray[np.float64], criteria: tuple[RankedCriterion, ...]
+) -> npt.NDArray[np.float64]:
+    """Return the lowest, median and highest submitted score per idea and criterion (3 ×
+    ideas × criteria), NaN where the idea supplies the value."""
+    assessed = [j for j, c in enumerate(criteria) if not c.from_idea]
+    found = np.full((3, assessments.shape[1], len(criteria)), np.nan)
+    if assessed and assessments.shape[1]:
+        scores = assessments[:, :, assessed]
+        # Every rankable idea has scores on every assessed criterion, so no slice is empty.
+        found[0][:, assessed] = np.nanmin(scores, axis=0)
+        found[2][:, assessed] = np.nanmax(scores, axis=0)
+        found[1][:, assessed] = scoring.aggregate_assessments(scores, method="median").scores
+    found.setflags(write=False)
+    return found
+
+
 def round_inputs(round_: Round) -> RoundInputs:
     """Gather and aggregate everything the ranking of *round_* depends on.
 
@@ -248,12 +340,7 @@ def round_inputs(round_: Round) -> RoundInputs:
     if round_.phase not in RANKED_PHASES:
         raise RankingUnavailable(_("The ranking of a round exists from the score phase on."))
     catalogue_id, version, criteria = _criteria(round_)
-    idea_rows = db.session.execute(
-        select(Idea.id, Idea.title, Idea.author_id, Idea.cost_euros, Idea.effort_days)
-        .join(RoundIdea, RoundIdea.idea_id == Idea.id)
-        .where(RoundIdea.round_id == round_.id)
-        .order_by(Idea.id)
-    ).all()
+    idea_rows = _idea_rows(round_)
     if not idea_rows:
         raise RankingUnavailable(_("No idea has joined the round."))
     known = np.array([row.id for row in idea_rows], dtype=np.int64)
@@ -347,7 +434,16 @@ def round_inputs(round_: Round) -> RoundInputs:
         DIGEST_VERSION,
         [round_.id, catalogue_id, version, min_assessors, round_.disagreement_levels, AGGREGATION],
         [
-            [c.id, c.key, c.direction.value, c.kind.value, c.scale.low, c.scale.high, c.weight]
+            # As floats: a value set in Python may still be an int until it is read back.
+            [
+                c.id,
+                c.key,
+                c.direction.value,
+                c.kind.value,
+                float(c.scale.low),
+                float(c.scale.high),
+                float(c.weight),
+            ]
             for c in criteria
         ],
         [idea.id for idea in ideas],
@@ -358,6 +454,7 @@ def round_inputs(round_: Round) -> RoundInputs:
     )
     return RoundInputs(
         round_id=round_.id,
+        spreads=_spreads(assessments, criteria),
         catalogue_id=catalogue_id,
         catalogue_version=version,
         criteria=criteria,
@@ -372,7 +469,7 @@ def round_inputs(round_: Round) -> RoundInputs:
     )
 
 
-def rank(inputs: RoundInputs, weights: npt.ArrayLike | None = None) -> scoring.Ranking:
+def rank(inputs: RankingState, weights: npt.ArrayLike | None = None) -> scoring.Ranking:
     """Return the weighted-sum ranking of the rankable ideas of *inputs*, under the board's
     weights or under *weights* (one per criterion, in the catalogue's order)."""
     return scoring.weighted_sum(

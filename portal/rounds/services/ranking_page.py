@@ -1,6 +1,6 @@
-"""Everything the ranking page and the "why this rank" section of the idea page show, gathered
-by one call each from `ranking.round_inputs` and the cached `analysis`; every number is the
-engine's."""
+"""Everything the ranking page and the "why this rank" section of the idea page show, read from
+the stored state of the round's ranking and its analyses (`analysis.current`); every number is
+the engine's."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ from portal.rounds.services.analysis import Analysis
 from portal.rounds.services.ranking import (
     IdeaRef,
     RankedCriterion,
+    RankingState,
     RankingUnavailable,
-    RoundInputs,
     Unranked,
 )
 
@@ -151,7 +151,7 @@ class RankingPage:
     round: Round
     #: Why the round cannot be ranked yet; None when it can.
     unavailable: str | None
-    inputs: RoundInputs | None
+    inputs: RankingState | None
     analysis: Analysis | None
     rows: Page[Row] | None
     unranked: tuple[Unranked, ...]
@@ -170,20 +170,6 @@ class RankingPage:
     failed: dict[str, str]
 
 
-def _spreads(inputs: RoundInputs, rows: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return the lowest, median and highest submitted score, rows × criteria (NaN where the
-    idea supplies the value)."""
-    assessed = [j for j, c in enumerate(inputs.criteria) if not c.from_idea]
-    shape = (len(rows), len(inputs.criteria))
-    low, median, high = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan)
-    if assessed and rows:
-        scores = inputs.assessments[:, rows][:, :, assessed]
-        low[:, assessed] = np.nanmin(scores, axis=0)
-        high[:, assessed] = np.nanmax(scores, axis=0)
-        median[:, assessed] = scoring.aggregate_assessments(scores, method="median").scores
-    return low, median, high
-
-
 def _method_ranks(found: Analysis | None, method: str) -> list[int] | None:
     part = found.part("methods") if found else None
     if not part or "error" in part:
@@ -193,11 +179,11 @@ def _method_ranks(found: Analysis | None, method: str) -> list[int] | None:
 
 
 def _rows(
-    inputs: RoundInputs, ranked: scoring.Ranking, found: Analysis | None, positions: list[int]
+    inputs: RankingState, ranked: scoring.Ranking, found: Analysis | None, positions: list[int]
 ) -> list[Row]:
     """Return the rows at *positions* (0 = the first) of the ranking."""
     order = [int(ranked.order[p]) for p in positions]
-    low, median, high = _spreads(inputs, order)
+    low, median, high = inputs.spreads[:, order]
     topsis, promethee = _method_ranks(found, "topsis"), _method_ranks(found, "promethee")
     rows = []
     for k, i in enumerate(order):
@@ -241,7 +227,7 @@ def _swap_change(change: float | None) -> float | None:
 
 
 def _stability(
-    inputs: RoundInputs, ranked: scoring.Ranking, found: Analysis | None
+    inputs: RankingState, ranked: scoring.Ranking, found: Analysis | None
 ) -> tuple[list[Interval], list[Swap]]:
     part = found.part("stability") if found else None
     if not part or "error" in part:
@@ -266,7 +252,7 @@ def _stability(
     return intervals, swaps
 
 
-def _heat(inputs: RoundInputs, ranked: scoring.Ranking, found: Analysis | None) -> list[HeatRow]:
+def _heat(inputs: RankingState, ranked: scoring.Ranking, found: Analysis | None) -> list[HeatRow]:
     part = found.part("acceptability") if found else None
     if not part or "error" in part:
         return []
@@ -283,7 +269,7 @@ def _heat(inputs: RoundInputs, ranked: scoring.Ranking, found: Analysis | None) 
 
 
 def _agreement(
-    inputs: RoundInputs, found: Analysis | None
+    inputs: RankingState, found: Analysis | None
 ) -> tuple[list[Agreement], float | None, str, int]:
     part = found.part("agreement") if found else None
     if not part or "error" in part:
@@ -300,12 +286,12 @@ def _agreement(
 def ranking_page(round_: Round, user: User, page: int, per_page: int) -> RankingPage:
     """Return what the ranking page of *round_* shows *user*, with page *page* of the ranking.
 
-    Starts the analyses of the round's current state in the background if they are not stored
-    yet (see `analysis.analysis`).
+    Stores the round's current state and starts its analyses in the background if they are not
+    stored yet (see `analysis.current`).
     """
     ranking.require_ranking_reader(round_, user)
     try:
-        inputs = ranking.round_inputs(round_)
+        current = analysis.current(round_)
     except RankingUnavailable as refused:
         return RankingPage(
             round=round_,
@@ -326,7 +312,7 @@ def ranking_page(round_: Round, user: User, page: int, per_page: int) -> Ranking
             method_dependent_total=0,
             failed={},
         )
-    found = analysis.analysis(round_, inputs)
+    inputs, found = current.state, current.analysis
     ranked = ranking.rank(inputs)
     total = len(inputs.ideas)
     page = min(max(1, page), max(1, -(-total // per_page)))
@@ -472,7 +458,7 @@ def why_this_rank(idea: Idea, round_: Round, user: User) -> WhyThisRank | None:
     if not may_see_why(round_, user):
         return None
     try:
-        inputs = ranking.round_inputs(round_)
+        inputs = analysis.current(round_).state
     except RankingUnavailable:
         return None
     ranked = ranking.rank(inputs)

@@ -54,6 +54,9 @@ from portal.rounds.models import (
 
 S = AssignmentState
 
+#: Phases in which an assessor may declare a conflict of interest: from the assignment (made
+#: while screening) to the end of scoring.
+DECLARING = frozenset({RoundPhase.SCREEN, RoundPhase.SCORE})
 #: The longest justification, revision reason or conflict note an assessor may write.
 TEXT_MAX = 5_000
 
@@ -348,7 +351,7 @@ def _check_declaration(
     round_: Round, idea_id: int, assessor: User, lock_version: int | None, reason: str
 ) -> Assignment:
     assignment = own_assignment(round_, idea_id, assessor)
-    if round_.phase not in (RoundPhase.SCREEN, RoundPhase.SCORE):
+    if round_.phase not in DECLARING:
         _require_score_phase(round_)
     if assignment.state is S.SUBMITTED:
         raise Conflict(
@@ -586,7 +589,7 @@ def scoring_page(round_: Round, idea_id: int, assessor: User) -> ScoringPage:
         catalogue=frozen,
         rows=rows,
         editable=not note and frozen is not None,
-        may_declare=round_.phase in (RoundPhase.SCREEN, RoundPhase.SCORE) and not submitted,
+        may_declare=round_.phase in DECLARING and not submitted,
         locked_note=note,
         others=others,
         reviews=list(reviews.values()),

@@ -11,8 +11,11 @@ bp = Blueprint("rounds", __name__, template_folder="../templates")
 from portal.rounds.views import (  # noqa: E402, F401
     assignment,
     catalogue,
+    export,
+    portfolio,
     ranking,
     rounds,
     scoring,
     weighting,
+    whatif,
 )

@@ -11,7 +11,7 @@ from portal.core.errors import Conflict, Forbidden, InvalidTransition
 from portal.ideas.models import IdeaState
 from portal.ideas.services import lifecycle
 from portal.rounds.models import RoundEvent, RoundPhase
-from portal.rounds.services import catalogue, phases
+from portal.rounds.services import catalogue, feed, phases
 from portal.rounds.services.phases import RoundData, RoundRefused
 from tests import factories
 from tests.portal.rounds import round_states
@@ -190,6 +190,8 @@ def test_closing_scoring_marks_ideas_with_enough_assessments_as_scored(db, moder
     assert (event.from_phase, event.to_phase) == (P.SCORE, P.DECIDE)
     assert idea.state is IdeaState.SCORED
     assert waiting.state is IdeaState.ACCEPTED
+    # The start page and the round's list say how many were scored.
+    assert feed.progress(round_) == "1 Idee bewertet"
 
 
 def test_a_new_catalogue_version_in_the_making_keeps_the_round_in_scoring(

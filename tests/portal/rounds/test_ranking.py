@@ -159,10 +159,11 @@ def test_equal_inputs_give_equal_digests_and_a_changed_score_a_new_one(three):
     first = ranking.round_inputs(round_)
 
     assert ranking.round_inputs(round_).digest == first.digest
-    last.scores[0].value = 4
+    score = next(s for s in last.scores if s.value == 2)
+    score.value = 4
     changed = ranking.round_inputs(round_)
     assert changed.digest != first.digest
-    last.scores[0].value = 2
+    score.value = 2
     assert ranking.round_inputs(round_).digest == first.digest
     ideas[1].cost_euros = 5
     assert ranking.round_inputs(round_).digest != first.digest

@@ -48,11 +48,10 @@ def scored(db):
 def computed(round_):
     """Return the analyses of *round_*, run to the end as the job queue would."""
     db.session.commit()
-    inputs = ranking.round_inputs(round_)
-    analysis.analysis(round_, inputs)
+    analysis.current(round_)
     # The jobs start once the unit of work commits; in tests they run at once.
     db.session.commit()
-    return analysis.analysis(round_, ranking.round_inputs(round_))
+    return analysis.current(round_).analysis
 
 
 def rows():
@@ -129,9 +128,12 @@ def test_a_changed_score_is_a_new_state_analysed_anew(scored):
     round_, _, assignments = scored
     first = computed(round_)
 
-    assignments[4].scores[0].revised_value = 0
-    assignments[4].scores[0].revision_reason = "Nach der Diskussion"
-    assignments[4].scores[0].revised_at = assignments[4].submitted_at
+    revised = assignments[4].scores[0]
+    revised.revised_value = 0
+    revised.revision_reason = "Nach der Diskussion"
+    revised.revised_at = assignments[4].submitted_at
+    # A score changes with its assignment's version, as `scoring.revise_score` does.
+    assignments[4].lock_version += 1
     second = computed(round_)
 
     assert second.digest != first.digest
@@ -145,8 +147,8 @@ def test_the_page_reads_an_unfinished_analysis_while_the_steps_run(scored, monke
     started = []
     monkeypatch.setattr(analysis, "enqueue", lambda job, *args: started.append(args))
 
-    pending = analysis.analysis(round_, ranking.round_inputs(round_))
-    again = analysis.analysis(round_, ranking.round_inputs(round_))
+    pending = analysis.current(round_).analysis
+    again = analysis.current(round_).analysis
 
     assert pending.steps_done == 0
     assert not pending.done
@@ -156,7 +158,7 @@ def test_the_page_reads_an_unfinished_analysis_while_the_steps_run(scored, monke
     assert rows() == 1
     # One step per job: each stores its part and hands on the next.
     analysis.run_analysis_step(*started[0])
-    assert analysis.analysis(round_, ranking.round_inputs(round_)).steps_done == 1
+    assert analysis.current(round_).analysis.steps_done == 1
     assert len(started) == 2
 
 
@@ -164,14 +166,48 @@ def test_a_step_for_a_state_that_has_passed_does_nothing(scored, monkeypatch):
     round_, _, assignments = scored
     started = []
     monkeypatch.setattr(analysis, "enqueue", lambda job, *args: started.append(args))
-    analysis.analysis(round_, ranking.round_inputs(round_))
+    analysis.current(round_)
 
     assignments[0].scores[1].value = 0
+    assignments[0].lock_version += 1
+    newer = analysis.current(round_).analysis
     analysis.run_analysis_step(*started[0])
 
-    stale = db.session.scalar(select(RankingAnalysis))
-    assert stale.steps_done == 0
-    assert len(started) == 1
+    assert newer.steps_done == 0
+    assert db.session.scalars(select(RankingAnalysis.digest)).all() == [newer.digest]
+    assert db.session.scalar(select(RankingAnalysis.steps_done)) == 0
+    # The page view of the new state started its own steps.
+    assert len(started) == 2
+
+
+def test_the_steps_read_the_scores_stored_with_the_analysis(scored, monkeypatch):
+    """The inputs are gathered once per state, by the page view that found it new; the steps
+    compute on what that view stored."""
+    round_, _, _ = scored
+    started = []
+    monkeypatch.setattr(analysis, "enqueue", lambda job, *args: started.append(args))
+    gathered = ranking.round_inputs(round_)
+    analysis.current(round_)
+    seen = []
+    monkeypatch.setattr(ranking, "round_inputs", lambda round_: pytest.fail("gathered again"))
+    monkeypatch.setattr(
+        analysis,
+        "_COMPUTE",
+        {step: lambda inputs: seen.append(inputs) or {} for step in analysis.STEPS},
+    )
+
+    for _ in analysis.STEPS:
+        analysis.run_analysis_step(*started[-1])
+
+    assert len(seen) == len(analysis.STEPS)
+    stored = seen[0]
+    assert stored.digest == gathered.digest
+    assert stored.assessor_ids == gathered.assessor_ids
+    assert np.array_equal(stored.assessments, gathered.assessments, equal_nan=True)
+    assert np.array_equal(stored.matrix, gathered.matrix)
+    assert stored.criteria == gathered.criteria
+    assert stored.ideas == gathered.ideas
+    assert analysis.current(round_).analysis.done
 
 
 def test_agreement_of_assessors_who_each_scored_some_ideas(db):

@@ -110,8 +110,8 @@ def test_a_swap_sentence_names_the_weight_that_swaps_two_ideas(client, login_as,
     login_as(Role.MODERATOR, locale="en")
     client.get(url(round_))
     html = client.get(url(round_)).get_data(as_text=True)
-    inputs = ranking.round_inputs(round_)
-    found = analysis.analysis(round_, inputs)
+    current = analysis.current(round_)
+    inputs, found = current.state, current.analysis
     swap = next(s for s in found.part("stability")["swaps"] if s["criterion"] is not None)
     change = ranking_page._swap_change(swap["change"])
     criterion = inputs.criteria[swap["criterion"]]

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from portal.accounts.models import Role
+from portal.accounts.models import Municipality, Role
+from portal.core.tenancy import set_tenant
 from portal.extensions import db
 from portal.rounds.models import (
     Assignment,
@@ -768,10 +769,10 @@ def test_the_list_shows_open_saved_submitted_and_recused_ideas_with_the_due_date
     # Open ones first, by title, then submitted and recused ones.
     assert states == ["Entwurf gespeichert", "Offen", "Eingereicht", "Befangen"]
     assert "Bürgerkonto" in rows[0]
-    assert "1 von 5" in rows[0]
+    assert "1 von 5 Kriterien bewertet" in rows[0]
     assert "Online-Terminvergabe" in rows[1]
-    assert "0 von 5" in rows[1]
-    assert "5 von 5" in rows[2]
+    assert "0 von 5 Kriterien bewertet" in rows[1]
+    assert "5 von 5 Kriterien bewertet" in rows[2]
     assert "Unterstützt die Idee" in rows[3]
     # A recused idea is not a link to its form.
     assert f"/assessments/{ideas['E-Rechnung'].id}" not in html
@@ -832,3 +833,45 @@ def test_the_list_and_the_form_need_a_bounded_number_of_statements(
     colleague(setting, {"nutzen_buerger": 3})
     assert statements() == few
     assert max(few) <= 15, few
+
+
+def test_a_conflict_can_be_declared_while_the_round_is_screened(client, moderator):
+    round_ = round_states.round_with_template(moderator)
+    idea = round_states.accept(round_, moderator)
+    phases.move_phase(round_, P.SCREEN, moderator)
+    assessor = factories.user(roles={Role.ASSESSOR})
+    assignment = round_states.assigned(round_, idea, assessor)
+    start_session(client, assessor)
+    url = f"/rounds/{round_.id}/assessments/{idea.id}"
+    response = client.post(
+        url + "/conflict",
+        data={
+            "csrf_token": csrf_token(client, url),
+            "lock_version": str(assignment.lock_version),
+            "reason": "Mein Team hat die Idee eingereicht.",
+            "confirm": "1",
+        },
+    )
+    assert response.status_code == 302
+    assert fresh(assignment).recusal is RecusalReason.DECLARED
+
+
+def test_the_assessor_pages_of_another_municipality_answer_404(client, setting, writes_nothing):
+    home = factories.municipality()
+    other = Municipality(slug="nachbarstadt", name="Stadt Nachbarstadt")
+    db.session.add(other)
+    db.session.flush()
+    set_tenant(other.id)
+    neighbour, idea = round_states.scoring_round(round_states.moderator())
+    set_tenant(home.id)
+    # The home assessor's own round and idea, addressed under the neighbour's round.
+    as_assessor(client, setting)
+    token = csrf_token(client, form_url(setting))
+    for r, i in ((neighbour.id, idea.id), (neighbour.id, setting["idea"].id)):
+        base = f"/rounds/{r}/assessments"
+        assert client.get(base).status_code == 404
+        assert client.get(f"{base}/{i}").status_code == 404
+        with writes_nothing():
+            for path in (f"{base}/{i}", f"{base}/{i}/conflict", f"{base}/{i}/revision"):
+                response = client.post(path, data={"csrf_token": token, "reason": "x"})
+                assert response.status_code == 404, path

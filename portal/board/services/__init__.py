@@ -1,0 +1,1 @@
+"""The rules of the steering board, one concern per module."""
