@@ -203,3 +203,21 @@ def test_demo_board_meets_decides_and_votes_in_writing(demo):
     assert all(d.released_at is not None and d.rank is not None for d in records)
     recusals = demo.session.scalars(select(Recusal)).all()
     assert recusals
+
+
+def test_demo_holds_a_released_council_paper_with_the_boards_decisions(demo):
+    import io
+
+    import pypdf
+
+    from portal.extensions import db
+    from portal.insights.models import DocumentState, GeneratedDocument
+
+    paper = db.session.scalars(db.select(GeneratedDocument)).one()
+    assert paper.state is DocumentState.READY
+    assert paper.released_at is not None
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(paper.pdf)).pages)
+    assert "Ergebnis der Priorisierungsrunde „Priorisierung 2026“" in text
+    # The board's released decisions, each with its reference.
+    assert "Entscheidungen der Lenkungsgruppe" in text
+    assert "LG-2026/001" in text

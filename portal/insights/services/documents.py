@@ -36,6 +36,7 @@ from sqlalchemy.orm import joinedload, undefer
 
 import reports
 from portal.accounts.models import OrgUnit, Role, User
+from portal.board.models import Decision
 from portal.core.errors import Conflict, DomainError, Forbidden, NotFound
 from portal.core.jobs import enqueue, job
 from portal.core.models import utcnow
@@ -144,6 +145,8 @@ class RoundSource:
     unranked: tuple[str, ...]
     stability: str
     agreement: tuple[reports.CriterionAgreement, ...]
+    #: The board's released decisions on the round's ideas, with every departure explained.
+    decisions: tuple[reports.Decision, ...]
     letterhead: dict[str, str]
     #: The digest of everything the ranking depends on, and whether its analyses were done.
     inputs_digest: str
@@ -253,11 +256,36 @@ def _agreement(data: dashboards.RankingData) -> tuple[reports.CriterionAgreement
     return tuple(found)
 
 
+def _decisions(round_: Round) -> tuple[reports.Decision, ...]:
+    """Return the board's released decisions on the ideas of *round_*, in their order."""
+    rows = db.session.scalars(
+        select(Decision)
+        .where(Decision.round_id == round_.id, Decision.released_at.is_not(None))
+        .options(joinedload(Decision.board), joinedload(Decision.idea))
+        .order_by(Decision.year, Decision.number)
+    )
+    return tuple(
+        reports.Decision(
+            number=row.reference,
+            title=row.idea.title,
+            outcome=str(row.outcome.label),
+            reason=" ".join(part for part in (row.reason, row.conditions) if part),
+            rank=row.rank,
+            departs=row.departs,
+            explanation=row.explanation,
+        )
+        for row in rows
+    )
+
+
 def round_source(
     kind: DocumentKind, round_: Round, reader: User | None
 ) -> tuple[RoundSource, dashboards.RankingData]:
     """Gather the data of document *kind* about *round_*, the portfolio proposal as *reader*
-    sees it (refused if the round has no ranking)."""
+    sees it (refused, in the reader's language, if the round has no ranking).
+
+    The document's texts are German whatever the reader's language, so that the data, and its
+    hash, are the same for every reader and for the job."""
     try:
         data = dashboards.ranking_data(round_, reader)
     except ranking.RankingUnavailable as refused:
@@ -276,8 +304,13 @@ def round_source(
                 round=round_.name,
             )
         )
+    with force_locale("de"):
+        return _round_source(kind, round_, data), data
+
+
+def _round_source(kind: DocumentKind, round_: Round, data: dashboards.RankingData) -> RoundSource:
     created = round_.created_at.date()
-    source = RoundSource(
+    return RoundSource(
         kind=kind,
         round_id=round_.id,
         round_name=round_.name,
@@ -287,11 +320,11 @@ def round_source(
         unranked=tuple(u.idea.title for u in data.state.unranked),
         stability=_stability(data),
         agreement=_agreement(data),
+        decisions=_decisions(round_),
         letterhead=letterhead.fingerprint(letterhead.letterhead()),
         inputs_digest=data.state.digest,
         analysed=data.found.done,
     )
-    return source, data
 
 
 # --- asking for a document -------------------------------------------------------------------
@@ -510,7 +543,7 @@ def _council_paper(
         method=source.method,
         ranking=source.ranking_rows,
         stability=source.stability,
-        decisions=(),
+        decisions=source.decisions,
         signature=reports.Signature(signer, issuer, found.municipality, today),
         figures=figures,
     )
