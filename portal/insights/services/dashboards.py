@@ -235,7 +235,7 @@ def participation_over_time(
             for (name, *_rest), found in zip(counts.kinds(), per_kind, strict=True)
         ),
     )
-    texts = reports.ChartTexts(_("Participation per month"), _("Month"), _("Number"))
+    texts = reports.ChartTexts(_("Participation per month"), _("Month"), _("Count"))
     return reports.participation_over_time(data, texts, locale)
 
 

@@ -61,7 +61,7 @@ PREPARED_PHASES = frozenset({P.SCORE, P.DECIDE})
 #: Phases in which the ranking is published to all staff.
 PUBLISHED_PHASES = frozenset({P.PUBLISH, P.CLOSED})
 #: Raised when what the digest covers changes shape, so that earlier analyses are not reused.
-DIGEST_VERSION = 1
+DIGEST_VERSION = 2
 #: Raised when what the stamp covers changes shape.
 STAMP_VERSION = 1
 
@@ -446,8 +446,9 @@ def round_inputs(round_: Round) -> RoundInputs:
             ]
             for c in criteria
         ],
-        [idea.id for idea in ideas],
-        [[u.idea.id, u.reason] for u in unranked],
+        # Titles and authors too: the stored state shows them (see `RankingState`).
+        [[idea.id, idea.title, idea.author_id] for idea in ideas],
+        [[u.idea.id, u.idea.title, u.reason] for u in unranked],
         assessor_ids,
         matrix,
         assessments,
