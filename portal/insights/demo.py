@@ -27,14 +27,12 @@ def load(municipality: Municipality) -> dict[str, int]:
     )
     if round_ is None or board is None:
         return {"documents": 0}
-    db.session.flush()
     found = analysis.current(round_).analysis
     row_id = db.session.scalar(
         select(RankingAnalysis.id).where(
             RankingAnalysis.round_id == round_.id, RankingAnalysis.digest == found.digest
         )
     )
-    assert row_id is not None
     for _step in analysis.STEPS:
         analysis.run_analysis_step(row_id, found.digest)
     document = documents.request_document(DocumentKind.COUNCIL_PAPER, round_.id, board)

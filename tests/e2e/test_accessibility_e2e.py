@@ -33,7 +33,11 @@ PAGES = {
         "/rounds/3/catalogue/criteria/19", "/rounds/3/catalogue/criteria/20", "/ideas/52",
         "/rounds/accept/52", "/rounds/2",
     ],
-    "lenkung@musterstadt.example": ["/rounds/1", "/rounds/1/catalogue"],
+    # The finished round: its ranking with the heat map, the portfolio, why an idea ranks.
+    "lenkung@musterstadt.example": [
+        "/rounds/1", "/rounds/1/catalogue", "/rounds/1/ranking", "/rounds/1/portfolio",
+        "/ideas/13",
+    ],
     # The author of idea 1: its files (one removed), a deleted comment, her drafts, the badge.
     "mitarbeiterin@musterstadt.example": [
         "/", "/ideas/1", "/ideas/1/edit", "/ideas/mine?show=drafts", "/notifications/",

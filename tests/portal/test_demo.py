@@ -1,5 +1,7 @@
 """The demo municipality Musterstadt: the documented log-ins work and every role is present."""
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
@@ -230,3 +232,22 @@ def test_demo_projects_come_from_approving_decisions_in_two_waves(demo):
     # Every idea the demo shows as a project has its project.
     shown = demo.session.scalars(select(Idea.id).where(Idea.state == IdeaState.PROJECT)).all()
     assert set(shown) == {project.idea_id for project in found}
+
+
+def test_demo_holds_a_released_council_paper_with_the_boards_decisions(demo):
+    import io
+
+    import pypdf
+
+    from portal.extensions import db
+    from portal.insights.models import DocumentState, GeneratedDocument
+
+    paper = db.session.scalars(db.select(GeneratedDocument)).one()
+    assert paper.state is DocumentState.READY
+    assert paper.released_at is not None
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(paper.pdf)).pages)
+    year = date.today().year
+    assert f"Ergebnis der Priorisierungsrunde „Priorisierung {year}“" in text
+    # The board's released decisions, each with its reference.
+    assert "Entscheidungen der Lenkungsgruppe" in text
+    assert f"LG-{year}/001" in text

@@ -20,16 +20,16 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, distinct, func, select
+from sqlalchemy import ColumnElement, func, select
 
 import reports
 import scoring
 from portal.accounts.models import OrgUnit, User
-from portal.core.errors import Forbidden, NotFound
+from portal.core.errors import DomainError, Forbidden, NotFound
 from portal.extensions import db
 from portal.ideas.models import Comment, FieldOfAction, Idea, IdeaState, Support, idea_org_unit
-from portal.rounds.models import Assignment, AssignmentState, Round, RoundIdea
-from portal.rounds.services import analysis, ranking
+from portal.rounds.models import Round, RoundIdea
+from portal.rounds.services import analysis, portfolio, ranking
 
 #: Charts every signed-in member of staff sees.
 STAFF_CHARTS = ("funnel", "over_time", "by_unit")
@@ -235,7 +235,7 @@ def participation_over_time(
             for (name, *_rest), found in zip(counts.kinds(), per_kind, strict=True)
         ),
     )
-    texts = reports.ChartTexts(_("Participation per month"), _("Month"), _("Number"))
+    texts = reports.ChartTexts(_("Participation per month"), _("Month"), _("Count"))
     return reports.participation_over_time(data, texts, locale)
 
 
@@ -293,43 +293,66 @@ def participation_by_unit(filters: Filters, units: list[int] | None, locale: str
 class RankingData:
     """A round's ranking as the figures and documents use it."""
 
-    inputs: ranking.RankingState
+    state: ranking.RankingState
     ranked: scoring.Ranking
     #: Ideas of the round by id: cost and effort estimates.
     estimates: dict[int, tuple[int | None, int | None]]
     found: analysis.Analysis
-    #: How many assessors submitted assessments in the round.
-    assessors: int
+    #: The ideas of the portfolio proposal (ids); empty where the round has none.
+    portfolio: frozenset[int]
+    #: The ideas' titles as they read now (the stored state keeps those of its moment).
+    titles: dict[int, str]
+
+    def title(self, row: int) -> str:
+        """Return the current title of the idea in *row* of the ranking."""
+        idea = self.state.ideas[row]
+        return self.titles.get(idea.id, idea.title)
 
 
-def ranking_data(round_: Round) -> RankingData:
-    """Gather the ranking of *round_*, its ideas' estimates and the stored analyses (starting
-    them if this state of the round has none yet)."""
-    now = analysis.current(round_)
-    inputs, found = now.state, now.analysis
-    estimates = {
-        row.id: (row.cost_euros, row.effort_days)
-        for row in db.session.execute(
-            select(Idea.id, Idea.cost_euros, Idea.effort_days).where(Idea.id.in_(inputs.idea_ids))
+def _portfolio(round_: Round, user: User | None) -> frozenset[int]:
+    """Return the ids of the ideas the portfolio proposal selects for *round_*, or none where
+    it cannot be made (no reader, no limits, ideas without estimates only)."""
+    if user is None:
+        return frozenset()
+    try:
+        found = portfolio.proposal(round_, user)
+    except DomainError:
+        return frozenset()
+    if found.unavailable:
+        return frozenset()
+    return frozenset(item.idea_id for item in found.selected)
+
+
+def ranking_data(round_: Round, user: User | None = None) -> RankingData:
+    """Gather the ranking of *round_* from its stored state (storing it and starting its
+    analyses if the round has moved on), its ideas' estimates and, read as *user*, the
+    portfolio proposal."""
+    current = analysis.current(round_)
+    state = current.state
+    rows = db.session.execute(
+        select(Idea.id, Idea.title, Idea.cost_euros, Idea.effort_days).where(
+            Idea.id.in_(state.idea_ids)
         )
-    }
-    assessors = db.session.scalar(
-        select(func.count(distinct(Assignment.assessor_id))).where(
-            Assignment.round_id == round_.id, Assignment.state == AssignmentState.SUBMITTED
-        )
+    ).all()
+    return RankingData(
+        state,
+        ranking.rank(state),
+        {row.id: (row.cost_euros, row.effort_days) for row in rows},
+        current.analysis,
+        _portfolio(round_, user),
+        {row.id: row.title for row in rows},
     )
-    return RankingData(inputs, ranking.rank(inputs), estimates, found, assessors or 0)
 
 
 def ranking_contributions(data: RankingData, locale: str, limit: int | None) -> reports.Chart:
     """Return the leading ideas' scores stacked by criterion (the engine's contributions)."""
     order = list(data.ranked.order[:limit] if limit else data.ranked.order)
-    inputs = data.inputs
+    state = data.state
     figure = reports.RankingContributions(
-        ideas=tuple(inputs.ideas[i].title for i in order),
+        ideas=tuple(data.title(i) for i in order),
         ranks=tuple(int(data.ranked.ranks[i]) for i in order),
         scores=tuple(float(data.ranked.scores[i]) for i in order),
-        criteria=tuple(c.name for c in inputs.criteria),
+        criteria=tuple(c.name for c in state.criteria),
         contributions=tuple(tuple(float(v) for v in data.ranked.contributions[i]) for i in order),
         rank_label=_("Rank"),
         score_label=_("Score"),
@@ -340,22 +363,20 @@ def ranking_contributions(data: RankingData, locale: str, limit: int | None) -> 
     return reports.ranking_contributions(figure, texts, locale)
 
 
-def value_effort(
-    data: RankingData, locale: str, portfolio: frozenset[int] = frozenset()
-) -> reports.Chart:
+def value_effort(data: RankingData, locale: str) -> reports.Chart:
     """Return score against cost of the ranked ideas that carry both estimates, sized by staff
-    days; the ideas of *portfolio* (ids) are marked."""
+    days; the ideas of the portfolio proposal are marked."""
     rows: list[tuple[int, int, int]] = []
-    for i, idea in enumerate(data.inputs.ideas):
+    for i, idea in enumerate(data.state.ideas):
         cost, days = data.estimates.get(idea.id, (None, None))
         if cost is not None and days is not None:
             rows.append((i, cost, days))
     figure = reports.ValueEffort(
-        ideas=tuple(data.inputs.ideas[i].title for i, _c, _d in rows),
+        ideas=tuple(data.title(i) for i, _c, _d in rows),
         scores=tuple(float(data.ranked.scores[i]) for i, _c, _d in rows),
         costs=tuple(Decimal(cost) for _i, cost, _d in rows),
         staff_days=tuple(float(days) for _i, _c, days in rows),
-        in_portfolio=tuple(data.inputs.ideas[i].id in portfolio for i, _c, _d in rows),
+        in_portfolio=tuple(data.state.ideas[i].id in data.portfolio for i, _c, _d in rows),
         portfolio_label=_("In the portfolio"),
         other_label=_("Not in the portfolio"),
         staff_days_label=_("Staff days"),
@@ -372,9 +393,8 @@ def rank_probabilities(data: RankingData, locale: str) -> reports.Chart | None:
     part = data.found.part("acceptability")
     if not part or "error" in part:
         return None
-    titles = {idea.id: idea.title for idea in data.inputs.ideas}
     figure = reports.RankProbabilities(
-        ideas=tuple(titles[row["idea"]] for row in part["rows"]),
+        ideas=tuple(data.titles[row["idea"]] for row in part["rows"]),
         shares=tuple(tuple(float(p) for p in row["p"]) for row in part["rows"]),
     )
     texts = reports.ChartTexts(
@@ -417,7 +437,7 @@ def dashboard(user: User, filters: Filters, locale: str) -> Dashboard:
     pending = False
     if round_ is not None:
         try:
-            data = ranking_data(round_)
+            data = ranking_data(round_, user)
         except ranking.RankingUnavailable as refused:
             note = refused.message
             round_ = None
@@ -449,7 +469,7 @@ def chart(user: User, key: str, filters: Filters, locale: str) -> reports.Chart:
     if round_ is None:
         known = filters.round_id is not None and db.session.get(Round, filters.round_id) is not None
         raise Forbidden(note) if known else NotFound(note)
-    data = ranking_data(round_)
+    data = ranking_data(round_, user)
     if key == "contributions":
         return ranking_contributions(data, locale, RANKING_BARS)
     if key == "value_effort":

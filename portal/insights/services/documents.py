@@ -31,11 +31,12 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.orm import joinedload, undefer
 
 import reports
 from portal.accounts.models import OrgUnit, Role, User
+from portal.board.models import Decision
 from portal.core.errors import Conflict, DomainError, Forbidden, NotFound
 from portal.core.jobs import enqueue, job
 from portal.core.models import utcnow
@@ -45,7 +46,13 @@ from portal.ideas.models import idea_org_unit
 from portal.insights.models import DocumentKind, DocumentState, GeneratedDocument
 from portal.insights.services import dashboards, letterhead
 from portal.notifications.services import notify
-from portal.rounds.models import Catalogue, Round, WeightingMethod
+from portal.rounds.models import (
+    Assignment,
+    AssignmentState,
+    Catalogue,
+    Round,
+    WeightingMethod,
+)
 from portal.rounds.services import ranking
 
 log = logging.getLogger(__name__)
@@ -138,6 +145,8 @@ class RoundSource:
     unranked: tuple[str, ...]
     stability: str
     agreement: tuple[reports.CriterionAgreement, ...]
+    #: The board's released decisions on the round's ideas, with every departure explained.
+    decisions: tuple[reports.Decision, ...]
     letterhead: dict[str, str]
     #: The digest of everything the ranking depends on, and whether its analyses were done.
     inputs_digest: str
@@ -150,7 +159,7 @@ class RoundSource:
 
 
 def _method(data: dashboards.RankingData) -> reports.Method:
-    found = db.session.get(Catalogue, data.inputs.catalogue_id)
+    found = db.session.get(Catalogue, data.state.catalogue_id)
     weighting = (
         "die Lenkungsgruppe durch paarweisen Vergleich (AHP, geometrisches Mittel der Urteile)"
         if found is not None and found.weighting is WeightingMethod.AHP
@@ -159,17 +168,29 @@ def _method(data: dashboards.RankingData) -> reports.Method:
     return reports.Method(
         criteria=tuple(
             reports.Criterion(c.name, c.weight, "benefit" if c.benefit else "cost")
-            for c in data.inputs.criteria
+            for c in data.state.criteria
         ),
         scale="verankerte Bewertungsskalen je Kriterium; Kosten und Aufwand aus den Schätzungen "
         "der Ideen",
-        assessors=data.assessors,
+        assessors=_assessors(data.state.round_id),
         weighting=weighting,
         aggregation=(
             "Je Idee und Kriterium der Mittelwert der abgegebenen Bewertungen (mindestens "
-            f"{data.inputs.min_assessors} je Idee), auf die Skala normiert und mit den "
+            f"{data.state.min_assessors} je Idee), auf die Skala normiert und mit den "
             "Gewichten zur Gesamtpunktzahl (0 bis 100) summiert."
         ),
+    )
+
+
+def _assessors(round_id: int) -> int:
+    """Return how many assessors submitted an assessment in round *round_id*."""
+    return (
+        db.session.scalar(
+            select(func.count(distinct(Assignment.assessor_id))).where(
+                Assignment.round_id == round_id, Assignment.state == AssignmentState.SUBMITTED
+            )
+        )
+        or 0
     )
 
 
@@ -178,21 +199,22 @@ def _ranking_rows(data: dashboards.RankingData) -> tuple[reports.RankedIdea, ...
     for idea_id, code in db.session.execute(
         select(idea_org_unit.c.idea_id, OrgUnit.code)
         .join(OrgUnit, OrgUnit.id == idea_org_unit.c.org_unit_id)
-        .where(idea_org_unit.c.idea_id.in_(data.inputs.idea_ids))
+        .where(idea_org_unit.c.idea_id.in_(data.state.idea_ids))
         .order_by(OrgUnit.code)
     ):
         units.setdefault(idea_id, []).append(code)
     rows = []
     for i in data.ranked.order:
-        idea = data.inputs.ideas[i]
+        idea = data.state.ideas[i]
         cost = data.estimates.get(idea.id, (None, None))[0]
         rows.append(
             reports.RankedIdea(
                 rank=int(data.ranked.ranks[i]),
-                title=idea.title,
+                title=data.title(i),
                 score=float(data.ranked.scores[i]),
                 org_unit=", ".join(units.get(idea.id, [])),
                 cost=Decimal(cost) if cost is not None else None,
+                in_portfolio=idea.id in data.portfolio,
             )
         )
     return tuple(rows)
@@ -202,7 +224,7 @@ def _stability(data: dashboards.RankingData) -> str:
     part = data.found.part("acceptability")
     if not part or "error" in part or not part["rows"]:
         return ""
-    titles = {idea.id: idea.title for idea in data.inputs.ideas}
+    titles = data.titles
     first = part["rows"][0]
     share = reports.format_share(first["p"][0], "de")
     return (
@@ -217,7 +239,7 @@ def _agreement(data: dashboards.RankingData) -> tuple[reports.CriterionAgreement
     if not part or "error" in part:
         return ()
     found = []
-    for criterion, entry in zip(data.inputs.criteria, part["criteria"], strict=True):
+    for criterion, entry in zip(data.state.criteria, part["criteria"], strict=True):
         if criterion.from_idea:
             continue
         alpha = entry["alpha"]
@@ -234,10 +256,38 @@ def _agreement(data: dashboards.RankingData) -> tuple[reports.CriterionAgreement
     return tuple(found)
 
 
-def round_source(kind: DocumentKind, round_: Round) -> tuple[RoundSource, dashboards.RankingData]:
-    """Gather the data of document *kind* about *round_* (refused if it has no ranking)."""
+def _decisions(round_: Round) -> tuple[reports.Decision, ...]:
+    """Return the board's released decisions on the ideas of *round_*, in their order."""
+    rows = db.session.scalars(
+        select(Decision)
+        .where(Decision.round_id == round_.id, Decision.released_at.is_not(None))
+        .options(joinedload(Decision.board), joinedload(Decision.idea))
+        .order_by(Decision.year, Decision.number)
+    )
+    return tuple(
+        reports.Decision(
+            number=row.reference,
+            title=row.idea.title,
+            outcome=str(row.outcome.label),
+            reason=" ".join(part for part in (row.reason, row.conditions) if part),
+            rank=row.rank,
+            departs=row.departs,
+            explanation=row.explanation,
+        )
+        for row in rows
+    )
+
+
+def round_source(
+    kind: DocumentKind, round_: Round, reader: User | None
+) -> tuple[RoundSource, dashboards.RankingData]:
+    """Gather the data of document *kind* about *round_*, the portfolio proposal as *reader*
+    sees it (refused, in the reader's language, if the round has no ranking).
+
+    The document's texts are German whatever the reader's language, so that the data, and its
+    hash, are the same for every reader and for the job."""
     try:
-        data = dashboards.ranking_data(round_)
+        data = dashboards.ranking_data(round_, reader)
     except ranking.RankingUnavailable as refused:
         raise DocumentRefused(
             _(
@@ -246,7 +296,7 @@ def round_source(kind: DocumentKind, round_: Round) -> tuple[RoundSource, dashbo
                 reason=refused.message,
             )
         ) from refused
-    if not data.inputs.ideas:
+    if not data.state.ideas:
         raise DocumentRefused(
             _(
                 "“%(round)s” has no scored ideas yet; documents about a round can be made once "
@@ -254,22 +304,27 @@ def round_source(kind: DocumentKind, round_: Round) -> tuple[RoundSource, dashbo
                 round=round_.name,
             )
         )
+    with force_locale("de"):
+        return _round_source(kind, round_, data), data
+
+
+def _round_source(kind: DocumentKind, round_: Round, data: dashboards.RankingData) -> RoundSource:
     created = round_.created_at.date()
-    source = RoundSource(
+    return RoundSource(
         kind=kind,
         round_id=round_.id,
         round_name=round_.name,
         period=(created, round_.decide_until or round_.score_until or created),
         method=_method(data),
         ranking_rows=_ranking_rows(data),
-        unranked=tuple(u.idea.title for u in data.inputs.unranked),
+        unranked=tuple(u.idea.title for u in data.state.unranked),
         stability=_stability(data),
         agreement=_agreement(data),
+        decisions=_decisions(round_),
         letterhead=letterhead.fingerprint(letterhead.letterhead()),
-        inputs_digest=data.inputs.digest,
+        inputs_digest=data.state.digest,
         analysed=data.found.done,
     )
-    return source, data
 
 
 # --- asking for a document -------------------------------------------------------------------
@@ -287,7 +342,7 @@ def request_document(kind: DocumentKind, round_id: int, user: User) -> Generated
     round_ = db.session.get(Round, round_id)
     if round_ is None:
         raise DocumentRefused(_("Choose one of the rounds offered."))
-    source, _data = round_source(kind, round_)
+    source, _data = round_source(kind, round_, user)
     digest = source.digest()
     existing = db.session.scalar(
         select(GeneratedDocument)
@@ -429,7 +484,7 @@ def _render(document: GeneratedDocument) -> tuple[bytes, str]:
         raise DocumentRefused(_("The round of this document no longer exists."))
     # The documents are German records whatever the language of who asked for them.
     with force_locale("de"):
-        source, data = round_source(document.kind, round_)
+        source, data = round_source(document.kind, round_, document.requested_by)
         figures = _figures(document.kind, data)
         found = letterhead.letterhead()
         today = utcnow().date()
@@ -488,7 +543,7 @@ def _council_paper(
         method=source.method,
         ranking=source.ranking_rows,
         stability=source.stability,
-        decisions=(),
+        decisions=source.decisions,
         signature=reports.Signature(signer, issuer, found.municipality, today),
         figures=figures,
     )

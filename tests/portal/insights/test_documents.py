@@ -68,7 +68,9 @@ def test_the_council_paper_is_generated_and_reads_back(client, paper):
     assert re.search(r"pdfaid:part(>|=\")3", xmp(reader))
     assert re.search(r"pdfaid:conformance(>|=\")A", xmp(reader))
     # The ranking travels with the paper, byte for byte what the paper prints.
-    source, _data = documents.round_source(DocumentKind.COUNCIL_PAPER, document.round)
+    source, _data = documents.round_source(
+        DocumentKind.COUNCIL_PAPER, document.round, document.requested_by
+    )
     assert reader.attachments["ranking.csv"] == [documents.ranking_csv(source.ranking_rows)]
     assert document.data_hash == source.digest()
 
