@@ -106,13 +106,13 @@ def app(
         _db.engine.dispose()
 
 
-@pytest.fixture
-def db(app: Flask) -> Iterator[object]:
-    """The database inside a transaction that is rolled back after the test.
+@contextmanager
+def rolled_back_database(app: Flask) -> Iterator[object]:
+    """Give the database inside a transaction that is rolled back at the end.
 
-    Every session of the test (the test's own and one per request) is bound to this connection
-    and joins its transaction with a savepoint: a request's commit releases its savepoint, so the
-    test sees what the request wrote, and nothing outlives the test. Objects the test holds may
+    Every session (the caller's own and one per request) is bound to this connection and joins
+    its transaction with a savepoint: a request's commit releases its savepoint, so the caller
+    sees what the request wrote, and nothing outlives the block. Objects the caller holds may
     be stale after a request; refresh them.
     """
     with app.app_context():
@@ -125,8 +125,8 @@ def db(app: Flask) -> Iterator[object]:
             sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
             scopefunc=_app_ctx_id,
         )
-        # Services called by the test itself work for the default municipality, as a request
-        # or a command of this installation would.
+        # Services called by the caller work for the default municipality, as a request or a
+        # command of this installation would.
         set_tenant(factories.municipality().id)
         try:
             yield _db
@@ -135,6 +135,13 @@ def db(app: Flask) -> Iterator[object]:
             _db.session = original
             transaction.rollback()
             connection.close()
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[object]:
+    """The database inside a transaction that is rolled back after the test."""
+    with rolled_back_database(app) as database:
+        yield database
 
 
 @pytest.fixture

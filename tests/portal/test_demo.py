@@ -20,7 +20,7 @@ from portal.rounds.models import (
     ScaleLevel,
     Score,
 )
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, rolled_back_database
 
 DEMO_LOGINS = {
     "admin@musterstadt.example": Role.ADMIN,
@@ -32,10 +32,14 @@ DEMO_LOGINS = {
 }
 
 
-@pytest.fixture
-def demo(db):
-    load_demo()
-    return db
+@pytest.fixture(scope="module")
+def demo(app):
+    """The demo municipality, loaded once for this module's tests (it takes a while: it renders
+    the council paper) and rolled back after them; the tests only read it, and sign-ins add
+    nothing the others look at."""
+    with rolled_back_database(app) as database:
+        load_demo()
+        yield database
 
 
 def test_demo_has_five_dezernate_about_forty_users_and_every_role(demo):
