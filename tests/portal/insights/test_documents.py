@@ -9,10 +9,11 @@ import pypdf
 import pytest
 
 import reports
-from portal.accounts.models import Role
+from portal.accounts.models import Municipality, Role
+from portal.core.tenancy import set_tenant
 from portal.extensions import db
 from portal.insights.models import DocumentKind, DocumentState, GeneratedDocument
-from portal.insights.services import documents
+from portal.insights.services import dashboards, documents
 from portal.rounds.models import RoundPhase
 from tests import factories
 from tests.conftest import csrf_token, start_session
@@ -224,3 +225,30 @@ def test_the_requester_is_notified_when_the_paper_is_ready(client, paper):
     html = client.get("/notifications/").get_data(as_text=True)
 
     assert f"The document “{document.title}” is ready." in html
+
+
+def test_the_documents_and_counts_of_another_municipality_stay_there(client, login_as, db):
+    home = factories.municipality()
+    other = Municipality(slug="nachbarstadt", name="Stadt Nachbarstadt")
+    db.session.add(other)
+    db.session.flush()
+    set_tenant(other.id)
+    factories.idea(title="Quartiersgarten Zaunkönigweg")
+    foreign = GeneratedDocument(
+        kind=DocumentKind.ROUND_REPORT,
+        round_id=round_states.round_with_template(round_states.moderator()).id,
+        state=DocumentState.FAILED,
+        error="Zaunkönig",
+        data_hash="0" * 64,
+        title="Rundenbericht der Nachbarstadt",
+    )
+    db.session.add(foreign)
+    db.session.flush()
+    set_tenant(home.id)
+    db.session.commit()
+    login_as(Role.BOARD_MEMBER, Role.MODERATOR, locale="en")
+
+    assert client.get(f"/insights/documents/{foreign.id}").status_code == 404
+    assert "Nachbarstadt" not in client.get("/insights/documents").get_data(as_text=True)
+    funnel = dashboards.idea_funnel(dashboards.Filters(), None, "en")
+    assert sum(sum(row[1:]) for row in funnel.table.rows) == 0
