@@ -3,7 +3,7 @@
 This is the one place where the board reads the ranking. The agenda suggests ideas in this order,
 agenda items show it, comply-or-explain compares against it and decisions keep a snapshot of it.
 Rank, score and breakdown are the rounds module's ranking of the round's current state
-(`ranking.round_inputs`, `ranking.rank`), so the board ranks exactly as the ranking page does; the
+(`analysis.current_state`, `ranking.rank`), so the board ranks exactly as the ranking page does; the
 portfolio status is that state's portfolio proposal under the board's weights and the round's
 limits (`portfolio.of_state`), read in `_portfolio` alone.
 """
@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from portal.rounds.models import Round
-from portal.rounds.services import portfolio, ranking
+from portal.rounds.services import analysis, portfolio, ranking
 
 
 @dataclass(frozen=True)
@@ -54,10 +54,10 @@ def _portfolio(round_: Round, state: ranking.RankingState) -> dict[int, bool]:
 
 def round_standings(round_: Round) -> dict[int, Standing]:
     """Return the standing of each ranked idea of *round_* by idea id (unranked ideas absent)."""
-    # Gathered afresh rather than through the stored state (`analysis.current`): storing a new
-    # state ends a reading transaction on SQLite, and decisions read the standing mid-write.
+    # Read, never stored (`analysis.current` would store a new state, which ends a reading
+    # transaction on SQLite, and decisions read the standing mid-write).
     try:
-        state = ranking.round_inputs(round_)
+        state = analysis.current_state(round_)
     except ranking.RankingUnavailable:
         return {}
     ranked = ranking.rank(state)

@@ -280,6 +280,14 @@ def current(round_: Round) -> Current:
     return Current(inputs, analysis(round_, inputs, stamp))
 
 
+def current_state(round_: Round) -> RankingState:
+    """Return the ranking of *round_* in its current state without storing anything: the stored
+    state if this one was seen before, else gathered afresh. For readers in the middle of a
+    write (a board decision), where storing a new state would end the transaction on SQLite."""
+    row = _stored(round_.id, stamp=ranking.stamp(round_))
+    return _state_of(row) if row is not None else ranking.round_inputs(round_)
+
+
 def current_inputs(round_: Round) -> RoundInputs:
     """Return the inputs of *round_*'s ranking in its current state with the single scores
     behind it (for the export), read from the stored state like `current`."""
