@@ -255,3 +255,7 @@ def test_demo_holds_a_released_council_paper_with_the_boards_decisions(demo):
     # The board's released decisions, each with its reference.
     assert "Entscheidungen der Lenkungsgruppe" in text
     assert f"LG-{year}/001" in text
+    # The method in plain words, and what the portfolio proposal would cost.
+    assert "auf einer Skala von 0 bis 4" in " ".join(text.split())
+    assert "Höhe der gesamten finanziellen Auswirkungen" in text
+    assert "Ideen des Portfolio-Vorschlags" in " ".join(text.split())

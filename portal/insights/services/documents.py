@@ -28,6 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from babel.numbers import format_decimal
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -147,6 +148,8 @@ class RoundSource:
     agreement: tuple[reports.CriterionAgreement, ...]
     #: The board's released decisions on the round's ideas, with every departure explained.
     decisions: tuple[reports.Decision, ...]
+    #: What the ideas of the portfolio proposal would cost, by their own estimates.
+    financial: reports.FinancialImpact
     letterhead: dict[str, str]
     #: The digest of everything the ranking depends on, and whether its analyses were done.
     inputs_digest: str
@@ -156,6 +159,19 @@ class RoundSource:
         """Return the SHA-256 of the data (what decides whether a document is made again)."""
         text = json.dumps(asdict(self), default=str, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _scale(criteria: tuple[ranking.RankedCriterion, ...]) -> str:
+    """Describe the rating scales for "… auf einer Skala von <scale> bewertet"."""
+    rated = [c for c in criteria if not c.from_idea]
+    if not rated:
+        return "Schätzungen der Ideen"
+    low = format_decimal(min(c.scale.low for c in rated), locale="de")
+    high = format_decimal(max(c.scale.high for c in rated), locale="de")
+    return (
+        f"{low} bis {high}, jede Stufe je Kriterium in einem Satz beschrieben (Kosten und "
+        "Aufwand aus den Schätzungen der Ideen)"
+    )
 
 
 def _method(data: dashboards.RankingData) -> reports.Method:
@@ -170,8 +186,7 @@ def _method(data: dashboards.RankingData) -> reports.Method:
             reports.Criterion(c.name, c.weight, "benefit" if c.benefit else "cost")
             for c in data.state.criteria
         ),
-        scale="verankerte Bewertungsskalen je Kriterium; Kosten und Aufwand aus den Schätzungen "
-        "der Ideen",
+        scale=_scale(data.state.criteria),
         assessors=_assessors(data.state.round_id),
         weighting=weighting,
         aggregation=(
@@ -256,6 +271,27 @@ def _agreement(data: dashboards.RankingData) -> tuple[reports.CriterionAgreement
     return tuple(found)
 
 
+def _financial(round_: Round, data: dashboards.RankingData) -> reports.FinancialImpact:
+    """Return the costs of the portfolio proposal by the ideas' estimates; none without one."""
+    costs = [data.estimates.get(idea_id, (None, None))[0] for idea_id in data.portfolio]
+    if not costs:
+        return reports.FinancialImpact(total=None)
+    budget = (
+        f" (Budget der Runde: {format_decimal(round_.budget_euros, locale='de')} €)"
+        if round_.budget_euros is not None
+        else ""
+    )
+    return reports.FinancialImpact(
+        total=Decimal(sum(cost or 0 for cost in costs)),
+        coverage="none",
+        explanation=(
+            f"Summe der geschätzten Kosten der {len(costs)} Ideen des Portfolio-Vorschlags"
+            f"{budget}. Die Mittel werden mit den Beschlüssen über die einzelnen Vorhaben "
+            "eingeplant."
+        ),
+    )
+
+
 def _decisions(round_: Round) -> tuple[reports.Decision, ...]:
     """Return the board's released decisions on the ideas of *round_*, in their order."""
     rows = db.session.scalars(
@@ -321,6 +357,7 @@ def _round_source(kind: DocumentKind, round_: Round, data: dashboards.RankingDat
         stability=_stability(data),
         agreement=_agreement(data),
         decisions=_decisions(round_),
+        financial=_financial(round_, data),
         letterhead=letterhead.fingerprint(letterhead.letterhead()),
         inputs_digest=data.state.digest,
         analysed=data.found.done,
@@ -544,6 +581,7 @@ def _council_paper(
         ranking=source.ranking_rows,
         stability=source.stability,
         decisions=source.decisions,
+        financial=source.financial,
         signature=reports.Signature(signer, issuer, found.municipality, today),
         figures=figures,
     )
