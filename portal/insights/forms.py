@@ -27,7 +27,11 @@ class DocumentForm(FlaskForm):
 class MeetingPackForm(FlaskForm):
     """Ask for the pack of a board meeting."""
 
-    meeting_id = SelectField(_l("Meeting"), coerce=optional_int, validators=[DataRequired()])
+    # The service says which meetings a user may ask about (those of the boards they sit on or
+    # keep), and why another is refused.
+    meeting_id = SelectField(
+        _l("Meeting"), coerce=optional_int, validators=[DataRequired()], validate_choice=False
+    )
     submit = SubmitField(_l("Generate"))
 
     def asked(self) -> tuple[DocumentKind, int | None, Field | None]:
