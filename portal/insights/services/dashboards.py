@@ -84,12 +84,6 @@ class ChartView:
     key: str
     chart: reports.Chart
 
-    def figure_json(self) -> str:
-        """Return the figure as JSON for plotly.js, safe inside a `<script>` data block."""
-        text: str = self.chart.figure.to_json()
-        # A "</script>" in a label would end the data block; JSON allows "<" escaped.
-        return text.replace("<", "\\u003c")
-
 
 @dataclass(frozen=True)
 class Dashboard:

@@ -21,7 +21,7 @@ PREPARING = {Role.BOARD_MEMBER, Role.MODERATOR}
 
 
 def _trace_values(figure, axis):
-    return [list(trace[axis]) for trace in figure.data if trace.type == "bar"]
+    return [list(trace[axis]) for trace in figure["data"] if trace["type"] == "bar"]
 
 
 def test_the_funnel_counts_ideas_by_state_and_field_and_its_table_equals_the_bars(db):
