@@ -14,8 +14,10 @@ two waves with 600 milestones, some late. Then it requests, signed in as the rou
 through Flask's test client, the overall dashboard, the round's dashboard and the help page (a
 page without data, for scale) and reports the median and 90th percentile wall time and the SQL
 statements per request. ``--profile N`` prints where N more requests of the round's dashboard
-spend their time (cProfile). ``BENCH_DATABASE_URL`` points the PostgreSQL run to another server
-(a database URL whose database name it may drop and create).
+spend their time (cProfile). ``--keep`` reuses the data of an earlier run (SQLite: the file
+``wandelwerk-bench-dashboards.db`` in the temporary folder) and only applies newer migrations.
+``BENCH_DATABASE_URL`` points the PostgreSQL run to another server (a database URL whose
+database name it may drop and create).
 """
 
 from __future__ import annotations
@@ -32,14 +34,16 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from flask_migrate import upgrade
 from sqlalchemy import func, insert, select, update
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.bench_ideas import measure, signed_in_client
-from benchmarks.bench_rounds import build_round
-from config import normalise_database_url
+from benchmarks.bench_rounds import ROUND_NAME, build_round
+from config import TestingConfig, normalise_database_url
+from portal import create_app
 from portal.accounts.models import Municipality, OrgUnit, OrgUnitKind, User, UserRole
 from portal.board.models import AgendaItem, Board, Decision, Vote
 from portal.core.tenancy import set_tenant
@@ -338,6 +342,23 @@ def build(url: str) -> tuple[Any, int, int]:
     return app, bench.round_id, bench.moderator_id
 
 
+def kept(url: str) -> tuple[Any, int, int]:
+    """Return the app on the filled database at *url*, its round and the round's moderator."""
+    instance = Path(tempfile.mkdtemp(prefix="wandelwerk-bench-dashboards-"))
+    app = create_app(TestingConfig(SQLALCHEMY_DATABASE_URI=url, INSTANCE_PATH=instance))
+    with app.app_context():
+        upgrade()
+        set_tenant(db.session.scalar(select(Municipality.id).where(Municipality.slug == "default")))
+        round_id = db.session.scalar(select(Round.id).where(Round.name == ROUND_NAME))
+        moderator_id = db.session.scalar(
+            select(User.id).where(User.email == "moderation0@bench.example")
+        )
+        assert round_id is not None, f"no benchmark round to keep at {url}"
+        assert moderator_id is not None, f"no moderator to keep at {url}"
+        db.session.remove()
+    return app, round_id, moderator_id
+
+
 def profile(app: Any, path: str, user_id: int, requests: int) -> None:
     """Print the functions that *requests* requests of *path* spend most time in."""
     client = signed_in_client(app, user_id)
@@ -355,16 +376,19 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20, help="requests per page")
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), action="append")
     parser.add_argument("--profile", type=int, default=0, help="requests to profile")
+    parser.add_argument("--keep", action="store_true", help="reuse the data of an earlier run")
     args = parser.parse_args()
     for backend in args.backend or ["sqlite", "postgresql"]:
         if backend == "sqlite":
-            folder = Path(tempfile.mkdtemp(prefix="wandelwerk-bench-dashboards-"))
-            url = f"sqlite:///{folder / 'bench.db'}"
+            path = Path(tempfile.gettempdir()) / "wandelwerk-bench-dashboards.db"
+            if not args.keep:
+                path.unlink(missing_ok=True)
+            url = f"sqlite:///{path}"
         else:
             url = normalise_database_url(os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG_URL))
         started = time.perf_counter()
-        app, round_id, moderator_id = build(url)
-        print(f"{backend}: built in {time.perf_counter() - started:.0f} s")
+        app, round_id, moderator_id = kept(url) if args.keep else build(url)
+        print(f"{backend}: ready in {time.perf_counter() - started:.0f} s, load {_load()}")
         paths = [
             ("help page (no data, for scale)", "/help/"),
             ("dashboard, all ideas", "/insights/"),
@@ -374,8 +398,13 @@ def main() -> None:
         print(f"{'page':<40}{'median ms':>10}{'p90 ms':>9}{'queries':>9}")
         for label, median, p90, queries in measure(app, paths, args.requests, moderator_id):
             print(f"{label:<40}{median:>10.1f}{p90:>9.1f}{queries:>9}")
+        print(f"load average after the requests: {_load()}")
         if args.profile:
             profile(app, f"/insights/?round={round_id}", moderator_id, args.profile)
+
+
+def _load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ scored and decided, everybody once it is published.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -131,15 +130,26 @@ def _units_below(unit_id: int) -> list[int]:
 def _idea_scope(filters: Filters, units: list[int] | None) -> list[ColumnElement[bool]]:
     """Return the conditions on `Idea` that the round, field and org unit filters set."""
     conditions: list[ColumnElement[bool]] = [Idea.state != IdeaState.DRAFT]
-    if filters.round_id is not None:
-        conditions.append(
-            Idea.id.in_(select(RoundIdea.idea_id).where(RoundIdea.round_id == filters.round_id))
-        )
     if filters.field_id is not None:
         conditions.append(Idea.field_of_action_id == filters.field_id)
+    return conditions + _linked(Idea.id, replace(filters, field_id=None), units)
+
+
+def _linked(idea_id: Any, filters: Filters, units: list[int] | None) -> list[ColumnElement[bool]]:
+    """Return the conditions on the column *idea_id* (of an idea, support or comment) that
+    the round, field and org unit filters set."""
+    conditions: list[ColumnElement[bool]] = []
+    if filters.round_id is not None:
+        conditions.append(
+            idea_id.in_(select(RoundIdea.idea_id).where(RoundIdea.round_id == filters.round_id))
+        )
+    if filters.field_id is not None:
+        conditions.append(
+            idea_id.in_(select(Idea.id).where(Idea.field_of_action_id == filters.field_id))
+        )
     if units is not None:
         conditions.append(
-            Idea.id.in_(
+            idea_id.in_(
                 select(idea_org_unit.c.idea_id).where(idea_org_unit.c.org_unit_id.in_(units))
             )
         )
@@ -157,37 +167,24 @@ def _period(column: Any, filters: Filters) -> list[ColumnElement[bool]]:
 
 
 def _month(column: Any) -> Any:
-    """Return the SQL expression of the month (`YYYY-MM`, UTC) of the time *column*."""
+    """Return the SQL expression that groups the time *column* by month (UTC); `_month_key`
+    reads its values."""
     if db.session.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM")
-    return func.strftime("%Y-%m", column)
+        return func.date_trunc("month", func.timezone("UTC", column))
+    # SQLite keeps the times in UTC as text, `YYYY-MM-DD HH:MM:SS…`: a prefix is cheaper than
+    # parsing every row's time with strftime.
+    return func.substr(column, 1, 7)
 
 
-class _Counts:
-    """The three kinds of participation: ideas, supports, comments, each with its time and
-    its person, restricted to the ideas in scope."""
-
-    def __init__(self, filters: Filters, units: list[int] | None) -> None:
-        self.filters = filters
-        self.scope = _idea_scope(filters, units)
-
-    def kinds(self) -> list[tuple[str, Any, Any, Callable[[Any], Any]]]:
-        """Return (name, time column, person column, how to join the ideas) per kind."""
-        return [
-            (_("Ideas"), Idea.submitted_at, Idea.author_id, lambda s: s),
-            (_("Supports"), Support.created_at, Support.user_id, _via(Support.idea_id)),
-            (_("Comments"), Comment.created_at, Comment.author_id, _via(Comment.idea_id)),
-        ]
-
-
-def _via(column: Any) -> Callable[[Any], Any]:
-    return lambda statement: statement.join(Idea, Idea.id == column)
+def _month_key(value: str | dt.datetime) -> str:
+    """Return the month `YYYY-MM` of a value of `_month`."""
+    return value if isinstance(value, str) else f"{value:%Y-%m}"
 
 
 def idea_funnel(filters: Filters, units: list[int] | None, locale: str) -> reports.Chart:
     """Return the ideas in scope by state and field of action."""
     rows = db.session.execute(
-        select(Idea.state, Idea.field_of_action_id, func.count(Idea.id))
+        select(Idea.state, Idea.field_of_action_id, func.count())
         .where(*_idea_scope(filters, units), *_period(Idea.submitted_at, filters))
         .group_by(Idea.state, Idea.field_of_action_id)
     ).all()
@@ -207,26 +204,61 @@ def idea_funnel(filters: Filters, units: list[int] | None, locale: str) -> repor
     return reports.idea_funnel(data, texts, locale)
 
 
-def participation_over_time(
-    filters: Filters, units: list[int] | None, locale: str
-) -> reports.Chart:
-    """Return ideas, supports and comments per month."""
-    counts = _Counts(filters, units)
-    per_kind: list[dict[str, int]] = []
-    for _name, at, _person, join in counts.kinds():
+@dataclass(frozen=True)
+class Participation:
+    """Ideas, supports and comments in scope, each counted per month and per org unit of the
+    person (None: a person without one, or a deleted comment's)."""
+
+    #: One mapping per kind, in the order of `KINDS`: (month `YYYY-MM`, org unit id) → count.
+    counts: tuple[dict[tuple[str, int | None], int], ...]
+
+    @staticmethod
+    def kinds() -> tuple[str, ...]:
+        """Return the names of the kinds, in the order of `counts`."""
+        return (_("Ideas"), _("Supports"), _("Comments"))
+
+
+def participation(filters: Filters, units: list[int] | None) -> Participation:
+    """Count ideas, supports and comments per month and person's org unit, one grouped
+    statement per kind for both participation charts."""
+    # Supports and comments are given to ideas that are no longer drafts (an idea never returns
+    # to draft), so they need the idea row only for the field of action.
+    kinds = (
+        (Idea, Idea.submitted_at, Idea.author_id, _idea_scope(filters, units)),
+        (Support, Support.created_at, Support.user_id, _linked(Support.idea_id, filters, units)),
+        (Comment, Comment.created_at, Comment.author_id, _linked(Comment.idea_id, filters, units)),
+    )
+    found = []
+    for model, at, person, scope in kinds:
         month = _month(at)
-        statement = join(select(month, func.count()).select_from(at.class_))
-        statement = statement.where(*counts.scope, at.is_not(None), *_period(at, filters)).group_by(
-            month
-        )
-        per_kind.append(dict(db.session.execute(statement).all()))
-    months = sorted({m for found in per_kind for m in found})
-    periods = _all_months(months)
+        rows = db.session.execute(
+            select(month, User.org_unit_id, func.count())
+            .select_from(model)
+            .outerjoin(User, User.id == person)
+            .where(*scope, at.is_not(None), *_period(at, filters))
+            .group_by(month, User.org_unit_id)
+        ).all()
+        found.append({(_month_key(m), unit): count for m, unit, count in rows})
+    return Participation(tuple(found))
+
+
+def participation_over_time(
+    filters: Filters, units: list[int] | None, locale: str, found: Participation | None = None
+) -> reports.Chart:
+    """Return ideas, supports and comments per month (*found*: their counts, if gathered)."""
+    found = found or participation(filters, units)
+    per_kind: list[dict[str, int]] = []
+    for counts in found.counts:
+        months: dict[str, int] = {}
+        for (month, _unit), count in counts.items():
+            months[month] = months.get(month, 0) + count
+        per_kind.append(months)
+    periods = _all_months(sorted({m for months in per_kind for m in months}))
     data = reports.ParticipationOverTime(
         periods=tuple(dt.date(int(p[:4]), int(p[5:]), 1) for p in periods),
         series=tuple(
-            reports.Series(name, tuple(float(found.get(p, 0)) for p in periods))
-            for (name, *_rest), found in zip(counts.kinds(), per_kind, strict=True)
+            reports.Series(name, tuple(float(months.get(p, 0)) for p in periods))
+            for name, months in zip(found.kinds(), per_kind, strict=True)
         ),
     )
     texts = reports.ChartTexts(_("Participation per month"), _("Month"), _("Count"))
@@ -245,20 +277,19 @@ def _all_months(months: list[str]) -> list[str]:
     return found
 
 
-def participation_by_unit(filters: Filters, units: list[int] | None, locale: str) -> reports.Chart:
-    """Return ideas, supports and comments per 100 staff of each org unit (the person's own)."""
-    counts = _Counts(filters, units)
+def participation_by_unit(
+    filters: Filters, units: list[int] | None, locale: str, found: Participation | None = None
+) -> reports.Chart:
+    """Return ideas, supports and comments per 100 staff of each org unit (the person's own;
+    *found*: their counts, if gathered)."""
+    found = found or participation(filters, units)
     per_kind: list[dict[int, int]] = []
-    for _name, at, person, join in counts.kinds():
-        statement = join(
-            select(User.org_unit_id, func.count())
-            .select_from(at.class_)
-            .join(User, User.id == person)
-        )
-        statement = statement.where(
-            *counts.scope, at.is_not(None), *_period(at, filters), User.org_unit_id.is_not(None)
-        ).group_by(User.org_unit_id)
-        per_kind.append(dict(db.session.execute(statement).all()))
+    for counts in found.counts:
+        by_unit: dict[int, int] = {}
+        for (_month, unit), count in counts.items():
+            if unit is not None:
+                by_unit[unit] = by_unit.get(unit, 0) + count
+        per_kind.append(by_unit)
     staff_query = (
         select(OrgUnit.id, OrgUnit.code, func.count(User.id))
         .join(User, User.org_unit_id == OrgUnit.id)
@@ -273,8 +304,8 @@ def participation_by_unit(filters: Filters, units: list[int] | None, locale: str
         units=tuple(code for _id, code, _n in staff),
         staff=tuple(n for _id, _code, n in staff),
         series=tuple(
-            reports.Series(name, tuple(float(found.get(unit_id, 0)) for unit_id, _c, _n in staff))
-            for (name, *_rest), found in zip(counts.kinds(), per_kind, strict=True)
+            reports.Series(name, tuple(float(by_unit.get(unit_id, 0)) for unit_id, _c, _n in staff))
+            for name, by_unit in zip(found.kinds(), per_kind, strict=True)
         ),
     )
     texts = reports.ChartTexts(
@@ -303,13 +334,11 @@ class RankingData:
         return self.titles.get(idea.id, idea.title)
 
 
-def _portfolio(round_: Round, user: User | None) -> frozenset[int]:
-    """Return the ids of the ideas the portfolio proposal selects for *round_*, or none where
-    it cannot be made (no reader, no limits, ideas without estimates only)."""
-    if user is None:
-        return frozenset()
+def _portfolio(round_: Round, state: ranking.RankingState) -> frozenset[int]:
+    """Return the ids of the ideas the portfolio proposal selects for *round_* in *state*, or
+    none where it cannot be made (no limits, ideas without estimates only)."""
     try:
-        found = portfolio.proposal(round_, user)
+        found = portfolio.of_state(round_, state)
     except DomainError:
         return frozenset()
     if found.unavailable:
@@ -319,8 +348,8 @@ def _portfolio(round_: Round, user: User | None) -> frozenset[int]:
 
 def ranking_data(round_: Round, user: User | None = None) -> RankingData:
     """Gather the ranking of *round_* from its stored state (storing it and starting its
-    analyses if the round has moved on), its ideas' estimates and, read as *user*, the
-    portfolio proposal."""
+    analyses if the round has moved on), its ideas' estimates and, where *user* may read the
+    ranking, the portfolio proposal."""
     current = analysis.current(round_)
     state = current.state
     rows = db.session.execute(
@@ -328,12 +357,15 @@ def ranking_data(round_: Round, user: User | None = None) -> RankingData:
             Idea.id.in_(state.idea_ids)
         )
     ).all()
+    # The proposal is read in the state just read rather than through `portfolio.proposal`,
+    # which would read the stored state a second time.
+    readable = user is not None and ranking.may_see_ranking(round_, user)
     return RankingData(
         state,
         ranking.rank(state),
         {row.id: (row.cost_euros, row.effort_days) for row in rows},
         current.analysis,
-        _portfolio(round_, user),
+        _portfolio(round_, state) if readable else frozenset(),
         {row.id: row.title for row in rows},
     )
 
@@ -422,10 +454,11 @@ def _filters_known(filters: Filters) -> tuple[Filters, list[int] | None]:
 def dashboard(user: User, filters: Filters, locale: str) -> Dashboard:
     """Return the dashboard for *user* under *filters*."""
     filters, units = _filters_known(filters)
+    found = participation(filters, units)
     charts = [
         ChartView("funnel", idea_funnel(filters, units, locale)),
-        ChartView("over_time", participation_over_time(filters, units, locale)),
-        ChartView("by_unit", participation_by_unit(filters, units, locale)),
+        ChartView("over_time", participation_over_time(filters, units, locale, found)),
+        ChartView("by_unit", participation_by_unit(filters, units, locale, found)),
     ]
     round_, note = _round_for(filters, user)
     pending = False
