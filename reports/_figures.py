@@ -339,6 +339,8 @@ def ranking_contributions(data: RankingContributions, texts: ChartTexts, locale:
             "text": [format_number(score * 100, locale, digits=1) for score in data.scores],
             "textposition": "middle right",
             "textfont": {"color": TEXT_COLOUR},
+            # A total may reach past the plot area into the margin rather than be cut off.
+            "cliponaxis": False,
             "showlegend": False,
             "hoverinfo": "skip",
         }
@@ -599,7 +601,9 @@ def _figure(
         "plot_bgcolor": "#ffffff",
         "height": height,
         "margin": {"l": 10, "r": 30, "t": 60, "b": 10},
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        # Below everything, at the foot of the figure: placed under the plot area, the legend
+        # ran into the title of the x-axis on narrow screens.
+        "legend": {"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0},
         "hoverlabel": {"font": {"family": FONT_FAMILY}},
         "xaxis": axis | {"title": {"text": _escape(texts.x_axis)}} | (xaxis or {}),
         "yaxis": axis | {"title": {"text": _escape(texts.y_axis)}} | (yaxis or {}),
