@@ -209,7 +209,7 @@ class Participation:
     """Ideas, supports and comments in scope, each counted per month and per org unit of the
     person (None: a person without one, or a deleted comment's)."""
 
-    #: One mapping per kind, in the order of `KINDS`: (month `YYYY-MM`, org unit id) → count.
+    #: One mapping per kind, in the order of `kinds()`: (month `YYYY-MM`, org unit id) → count.
     counts: tuple[dict[tuple[str, int | None], int], ...]
 
     @staticmethod

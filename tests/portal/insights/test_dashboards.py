@@ -2,6 +2,7 @@
 chart's data, the CSV of exactly that table, and a fixed number of statements."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -164,3 +165,37 @@ def test_the_dashboard_takes_a_fixed_number_of_statements(
 
     assert len(many) == len(few)
     assert len(few) <= 45
+
+
+def test_participation_keeps_to_the_field_and_period_and_both_charts_count_alike(db):
+    unit = factories.org_unit(code="Amt 32")
+    field = factories.field_of_action("E-Akte")
+    other = factories.field_of_action("Arbeiten 4.0")
+    people = [factories.user(org_unit=unit) for _ in range(4)]
+    inside = factories.idea(author=people[0], field_of_action_id=field.id)
+    outside = factories.idea(author=people[0], field_of_action_id=other.id)
+    earlier = dt.datetime(2026, 1, 15, 9, tzinfo=dt.UTC)
+    later = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+    discussion.support(inside, people[1], at=earlier)
+    discussion.support(inside, people[2], at=later)
+    discussion.support(outside, people[3], at=later)
+    discussion.add_comment(inside, people[1], "Gute Idee.", at=later)
+    discussion.add_comment(outside, people[2], "Auch gut.", at=later)
+    db.session.commit()
+    filters = dashboards.Filters(field_id=field.id, since=dt.date(2026, 2, 1))
+
+    over_time = dashboards.participation_over_time(filters, None, "en")
+    by_unit = dashboards.participation_by_unit(filters, None, "en")
+
+    # Only the support and the comment on the idea of the field given since February count.
+    march = next(row for row in over_time.table.rows if row[0] == dt.date(2026, 3, 1))
+    assert march[2:] == (1.0, 1.0)
+    assert sum(row[2] for row in over_time.table.rows) == 1.0
+    row = next(r for r in by_unit.table.rows if r[0] == "Amt 32")
+    # One support and one comment among four staff of the unit: 25 per 100 each.
+    assert row[2:] == (25.0, 25.0)
+    # The lines of supports and comments are the columns of the table.
+    assert [list(t["y"]) for t in over_time.figure["data"]][1:] == [
+        [r[2] for r in over_time.table.rows],
+        [r[3] for r in over_time.table.rows],
+    ]
