@@ -6,7 +6,10 @@ their tables come from `reports`; this module decides who sees which chart, gath
 numbers and applies the filters of the page (round, field of action, org unit, period).
 
 Who sees what: the idea funnel and participation are aggregates of what all staff can read on
-the idea pages, so every signed-in member of staff sees them. The charts of a ranking follow the
+the idea pages, and the projects by wave and status and the late milestones what all staff read
+in the portfolio, so every signed-in member of staff sees them (the period filter applies to
+ideas and participation; a project's charts follow its round, field and org unit). The charts
+of a ranking follow the
 ranking itself (`ranking.may_see_ranking`): board members and moderators while the round is
 scored and decided, everybody once it is published.
 """
@@ -27,15 +30,19 @@ from portal.accounts.models import OrgUnit, User
 from portal.core.errors import DomainError, Forbidden, NotFound
 from portal.extensions import db
 from portal.ideas.models import Comment, FieldOfAction, Idea, IdeaState, Support, idea_org_unit
+from portal.projects.models import Milestone, Project, Traffic, Wave
+from portal.projects.services.time import today
 from portal.rounds.models import Round, RoundIdea
 from portal.rounds.services import analysis, portfolio, ranking
 
 #: Charts every signed-in member of staff sees.
-STAFF_CHARTS = ("funnel", "over_time", "by_unit")
+STAFF_CHARTS = ("funnel", "over_time", "by_unit", "project_status", "late_milestones")
 #: Charts of a round's ranking, shown to those who may read the ranking.
 RANKING_CHARTS = ("contributions", "value_effort", "probabilities")
 #: How many leading ideas the ranking chart shows: a bar each must stay readable.
 RANKING_BARS = 20
+#: How many late milestones the chart shows, the longest overdue first.
+LATE_BARS = 20
 
 
 @dataclass(frozen=True)
@@ -314,6 +321,63 @@ def participation_by_unit(
     return reports.participation_by_unit(data, texts, locale)
 
 
+def _project_scope(filters: Filters, units: list[int] | None) -> list[ColumnElement[bool]]:
+    """Return the conditions on `Project` that the round, field and org unit filters set."""
+    conditions: list[ColumnElement[bool]] = []
+    if filters.round_id is not None:
+        conditions.append(Project.round_id == filters.round_id)
+    if filters.field_id is not None:
+        conditions.append(Project.field_of_action_id == filters.field_id)
+    if units is not None:
+        conditions.append(Project.org_unit_id.in_(units))
+    return conditions
+
+
+def project_status(filters: Filters, units: list[int] | None, locale: str) -> reports.Chart:
+    """Return the projects of each wave (and those without one) by status."""
+    rows = db.session.execute(
+        select(Project.wave_id, Project.traffic, func.count())
+        .where(*_project_scope(filters, units))
+        .group_by(Project.wave_id, Project.traffic)
+    ).all()
+    waves = db.session.execute(select(Wave.id, Wave.name).order_by(Wave.starts_on, Wave.id)).all()
+    counts = {(wave_id, traffic): count for wave_id, traffic, count in rows}
+    shown: list[tuple[int | None, str]] = [(w.id, w.name) for w in waves]
+    if any(wave_id is None for wave_id, _traffic in counts):
+        shown.append((None, _("No wave yet")))
+    data = reports.ProjectStatusByWave(
+        waves=tuple(name for _id, name in shown),
+        statuses=tuple(str(traffic.label) for traffic in Traffic),
+        counts=tuple(tuple(counts.get((i, t), 0) for t in Traffic) for i, _name in shown),
+    )
+    texts = reports.ChartTexts(_("Projects by wave and status"), _("Wave"), _("Projects"))
+    return reports.project_status_by_wave(data, texts, locale)
+
+
+def late_milestones(filters: Filters, units: list[int] | None, locale: str) -> reports.Chart:
+    """Return the milestones that are due and not reached, the longest overdue first."""
+    as_of = today()
+    rows = db.session.execute(
+        select(Project.title, Milestone.title, Milestone.due_on)
+        .join(Project, Project.id == Milestone.project_id)
+        .where(
+            Milestone.done_on.is_(None), Milestone.due_on < as_of, *_project_scope(filters, units)
+        )
+        .order_by(Milestone.due_on, Milestone.id)
+        .limit(LATE_BARS)
+    ).all()
+    data = reports.LateMilestones(
+        as_of=as_of,
+        milestones=tuple(reports.Milestone(project, name, due) for project, name, due in rows),
+        project_label=_("Project"),
+        due_label=_("Due on"),
+    )
+    texts = reports.ChartTexts(
+        _("Milestones overdue the longest"), _("Days overdue"), _("Milestone")
+    )
+    return reports.late_milestones(data, texts, locale)
+
+
 @dataclass(frozen=True)
 class RankingData:
     """A round's ranking as the figures and documents use it."""
@@ -459,6 +523,8 @@ def dashboard(user: User, filters: Filters, locale: str) -> Dashboard:
         ChartView("funnel", idea_funnel(filters, units, locale)),
         ChartView("over_time", participation_over_time(filters, units, locale, found)),
         ChartView("by_unit", participation_by_unit(filters, units, locale, found)),
+        ChartView("project_status", project_status(filters, units, locale)),
+        ChartView("late_milestones", late_milestones(filters, units, locale)),
     ]
     round_, note = _round_for(filters, user)
     pending = False
@@ -487,6 +553,8 @@ def chart(user: User, key: str, filters: Filters, locale: str) -> reports.Chart:
         "funnel": idea_funnel,
         "over_time": participation_over_time,
         "by_unit": participation_by_unit,
+        "project_status": project_status,
+        "late_milestones": late_milestones,
     }
     if key in builders:
         return builders[key](filters, units, locale)

@@ -12,8 +12,11 @@ from portal.accounts.models import Role
 from portal.extensions import db
 from portal.ideas.services import discussion
 from portal.insights.services import dashboards
+from portal.projects.models import Milestone, Traffic
+from portal.projects.services import projects
 from portal.rounds.models import RoundPhase
 from tests import factories
+from tests.portal.projects.helpers import places
 from tests.portal.rounds.test_ranking_page import scored  # noqa: F401 - a fixture
 
 P = RoundPhase
@@ -199,3 +202,50 @@ def test_participation_keeps_to_the_field_and_period_and_both_charts_count_alike
         [r[2] for r in over_time.table.rows],
         [r[3] for r in over_time.table.rows],
     ]
+
+
+def test_projects_by_wave_and_the_milestones_overdue_longest(db, monkeypatch):
+    found = places()
+    without_wave = projects.create_project(
+        found.spare,
+        projects.ProjectData(
+            "Ohne Welle", found.owner.id, dt.date(2026, 3, 1), dt.date(2027, 3, 1)
+        ),
+        found.setup.moderator,
+    )
+    found.project.traffic, found.project.traffic_reason = Traffic.RED, "Verzug beim Anbieter"
+    db.session.add_all(
+        [
+            Milestone(project_id=found.project.id, title="Abnahme", due_on=dt.date(2026, 10, 1)),
+            Milestone(project_id=without_wave.id, title="Start", due_on=dt.date(2026, 11, 12)),
+            Milestone(
+                project_id=found.project.id,
+                title="Schulung",
+                due_on=dt.date(2026, 9, 1),
+                done_on=dt.date(2026, 9, 3),
+            ),
+            Milestone(project_id=found.project.id, title="Ende", due_on=dt.date(2027, 1, 31)),
+        ]
+    )
+    db.session.commit()
+    monkeypatch.setattr(dashboards, "today", lambda: dt.date(2026, 11, 22))
+
+    with force_locale("en"):
+        status = dashboards.project_status(dashboards.Filters(), None, "en")
+        late = dashboards.late_milestones(dashboards.Filters(), None, "en")
+        elsewhere = dashboards.late_milestones(
+            dashboards.Filters(field_id=factories.field_of_action("Klima").id), None, "en"
+        )
+
+    assert status.table.rows == (("Welle 1", 0, 0, 1), ("No wave yet", 1, 0, 0))
+    # The columns of the table are the stacked bars, status by status.
+    assert _trace_values(status.figure, "y") == [
+        [row[j] for row in status.table.rows] for j in (1, 2, 3)
+    ]
+    # Reached and future milestones are not late; the longest overdue comes first.
+    assert late.table.rows == (
+        ("Online-Termine", "Abnahme", dt.date(2026, 10, 1), 52),
+        ("Ohne Welle", "Start", dt.date(2026, 11, 12), 10),
+    )
+    assert _trace_values(late.figure, "x") == [[52, 10]]
+    assert elsewhere.table.rows == ()
