@@ -169,6 +169,8 @@ class ProjectStatusByWave:
     waves: tuple[str, ...]
     statuses: tuple[str, ...]
     counts: tuple[tuple[int, ...], ...]
+    #: A colour per status where the statuses have their own (a traffic light); else the palette.
+    colours: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -509,6 +511,11 @@ def rank_probabilities(data: RankProbabilities, texts: ChartTexts, locale: str) 
 def project_status_by_wave(data: ProjectStatusByWave, texts: ChartTexts, locale: str) -> Chart:
     """Draw the projects of each wave as a column stacked by status."""
     _check_matrix("Project status", data.counts, len(data.waves), len(data.statuses))
+    if data.colours and len(data.colours) != len(data.statuses):
+        raise InvalidReportData(
+            "Project status: give one colour per status or none.",
+            hint="Leave the colours out to use the palette.",
+        )
     waves = _escaped(data.waves)
     traces = [
         {
@@ -516,12 +523,15 @@ def project_status_by_wave(data: ProjectStatusByWave, texts: ChartTexts, locale:
             "name": _escape(status),
             "x": waves,
             "y": [row[j] for row in data.counts],
-            "marker": {"color": _colour(j)},
+            "marker": {"color": data.colours[j] if data.colours else _colour(j)},
             "hovertemplate": f"%{{x}}<br>{_escape(status)}: %{{y:,d}}<extra></extra>",
         }
         for j, status in enumerate(data.statuses)
     ]
-    figure = _figure(traces, texts, locale, barmode="stack")
+    tallest = max((sum(row) for row in data.counts), default=0)
+    # Whole projects: a short axis would otherwise be ticked in halves.
+    yaxis = {"dtick": 1} if tallest <= 10 else {}
+    figure = _figure(traces, texts, locale, barmode="stack", yaxis=yaxis)
     table = DataTable(
         caption=texts.title,
         columns=(Column(texts.x_axis), *(Column(status, "integer") for status in data.statuses)),

@@ -150,6 +150,11 @@ def test_project_status_by_wave() -> None:
     chart = reports.project_status_by_wave(data, TEXTS, "de")
     assert [list(bar.y) for bar in figure(chart).data] == [[1, 3], [4, 0]]
     assert chart.table.rows == (("Welle 1", 1, 4), ("Welle 2", 3, 0))
+    lights = reports.ProjectStatusByWave(
+        ("Welle 1",), ("grün", "rot"), ((1, 2),), colours=("#00755e", "#a3213d")
+    )
+    bars = figure(reports.project_status_by_wave(lights, TEXTS, "de")).data
+    assert [bar.marker.color for bar in bars] == ["#00755e", "#a3213d"]
 
 
 def test_late_milestones_by_days_late() -> None:

@@ -41,6 +41,12 @@ STAFF_CHARTS = ("funnel", "over_time", "by_unit", "project_status", "late_milest
 RANKING_CHARTS = ("contributions", "value_effort", "probabilities")
 #: How many leading ideas the ranking chart shows: a bar each must stay readable.
 RANKING_BARS = 20
+#: The palette's colours nearest a traffic light, so that red reads as red.
+TRAFFIC_COLOURS = {
+    Traffic.GREEN: reports.PALETTE[2],
+    Traffic.YELLOW: reports.PALETTE[6],
+    Traffic.RED: reports.PALETTE[4],
+}
 #: How many late milestones the chart shows, the longest overdue first.
 LATE_BARS = 20
 
@@ -349,6 +355,7 @@ def project_status(filters: Filters, units: list[int] | None, locale: str) -> re
         waves=tuple(name for _id, name in shown),
         statuses=tuple(str(traffic.label) for traffic in Traffic),
         counts=tuple(tuple(counts.get((i, t), 0) for t in Traffic) for i, _name in shown),
+        colours=tuple(TRAFFIC_COLOURS[t] for t in Traffic),
     )
     texts = reports.ChartTexts(_("Projects by wave and status"), _("Wave"), _("Projects"))
     return reports.project_status_by_wave(data, texts, locale)
