@@ -1,7 +1,7 @@
 """ideas: an index that holds every column the dashboards count ideas by
 
 Revision ID: 05100c154c64
-Revises: 2a2be51bb7ca
+Revises: cf618a9828fc
 Create Date: 2026-11-30 12:20:49.680909
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '05100c154c64'
-down_revision = '2a2be51bb7ca'
+down_revision = 'cf618a9828fc'
 branch_labels = None
 depends_on = None
 
