@@ -14,7 +14,7 @@ from portal.accounts.models import Role, User
 from portal.board.models import Board, DecisionOutcome
 from portal.board.services import decisions, votes
 from portal.extensions import db as _db
-from tests.conftest import rolled_back_database, shared_database, start_session
+from tests.conftest import SharedData, db_within, shared_database, start_session
 from tests.portal.board.helpers import board_setup, meeting_in_session
 
 pytestmark = pytest.mark.usefixtures("db")
@@ -67,10 +67,10 @@ ROUTES = [
 
 
 @pytest.fixture(scope="module")
-def ids(app: Flask) -> Iterator[dict[str, int]]:
+def ids(app: Flask) -> Iterator[SharedData]:
     """Build, once for the module, a meeting in session: one item decided, one being voted on."""
     app.config["WTF_CSRF_ENABLED"] = False
-    with shared_database(app) as connection:
+    with shared_database(app) as shared:
         setup = board_setup()
         meeting = meeting_in_session(setup, items=4)
         first, second, _third, spare = meeting.items
@@ -87,27 +87,25 @@ def ids(app: Flask) -> Iterator[dict[str, int]]:
             votes.MotionData("Antrag", outcome=DecisionOutcome.REJECTED, reason="Nein."),
             setup.chair,
         )
-        yield {
-            "connection": connection,
-            "board": setup.board.id,
-            "seat": setup.board.members[2].id,
-            "meeting": meeting.id,
-            "item": second.id,
-            "spare": spare.id,
-            "decision": decision.id,
-            "idea": setup.ideas[0].id,
-            "member": setup.members[0].id,
-            "chair": setup.chair.id,
-            "moderator": setup.moderator.id,
-        }
+        shared.update(
+            {
+                "board": setup.board.id,
+                "seat": setup.board.members[2].id,
+                "meeting": meeting.id,
+                "item": second.id,
+                "spare": spare.id,
+                "decision": decision.id,
+                "idea": setup.ideas[0].id,
+                "member": setup.members[0].id,
+                "chair": setup.chair.id,
+                "moderator": setup.moderator.id,
+            }
+        )
+        yield shared
     app.config["WTF_CSRF_ENABLED"] = True
 
 
-@pytest.fixture
-def db(app: Flask, ids: dict) -> Iterator[object]:
-    """Each test in a savepoint of the module's meeting."""
-    with rolled_back_database(app, within=ids["connection"]) as database:
-        yield database
+db = db_within("ids")
 
 
 CASES = [(method, path, who) for method, path, refused in ROUTES for who in refused]
