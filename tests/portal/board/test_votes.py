@@ -3,10 +3,11 @@ the rules hold, every refusal writes nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from icalendar import Calendar
 from sqlalchemy import select
@@ -28,7 +29,14 @@ from portal.extensions import db
 from portal.ideas.models import IdeaState
 from portal.notifications.models import Notification
 from portal.rounds.services import ranking
-from tests.conftest import start_session
+from tests.conftest import (
+    SharedData,
+    db_within,
+    kept,
+    loaded,
+    shared_database,
+    start_session,
+)
 from tests.portal.board.helpers import Setup, board_setup, meeting_in_session
 
 pytestmark = pytest.mark.usefixtures("db")
@@ -48,10 +56,24 @@ def post(client: FlaskClient, path: str, data: dict[str, str] | None = None):  #
     return client.post(path, data=data or {})
 
 
+@pytest.fixture(scope="module")
+def board_data(app: Flask) -> Iterator[SharedData]:
+    """The board and its scored round, built once for the module; each test plans its own
+    meetings."""
+    with shared_database(app) as shared:
+        shared["setup"] = kept(board_setup())
+        db.session.commit()
+        yield shared
+
+
+# Every test runs in a savepoint of the board.
+in_savepoints = db_within("board_data")
+
+
 @pytest.fixture
-def setup(app) -> Setup:  # type: ignore[no-untyped-def]
+def setup(app: Flask, db: object, board_data: SharedData) -> Iterator[Setup]:
     app.config["WTF_CSRF_ENABLED"] = False
-    yield board_setup()
+    yield loaded(board_data["setup"])
     app.config["WTF_CSRF_ENABLED"] = True
 
 
