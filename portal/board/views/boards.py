@@ -170,8 +170,7 @@ def decisions_index() -> ResponseReturnValue:
 @allow(SIGNED_IN)
 def decision(decision_id: int) -> ResponseReturnValue:
     found = access.get_decision(decision_id)
-    if found.released_at is None:
-        access.require_see(found.board, signed_in_user())
+    access.require_read_decision(found, signed_in_user())
     return render_template("board/decision.html", decision=found)
 
 

@@ -299,7 +299,7 @@ def minutes(meeting_id: int) -> ResponseReturnValue:
         meeting=found,
         form=form,
         error=error,
-        may_correct=access.presides(found.board, user) and found.state.value == "held",
+        may_correct=meetings.may_correct_minutes(found, user),
     ), status
 
 

@@ -123,8 +123,7 @@ def new() -> ResponseReturnValue:
 @allow(Role.MODERATOR)
 def edit(round_id: int) -> ResponseReturnValue:
     round_ = access.get_round(round_id)
-    if round_.phase is P.CLOSED:
-        raise Conflict(_("A closed round cannot change any more."))
+    phases.require_changeable(round_)
     return _round_form(round_)
 
 
