@@ -52,6 +52,14 @@ from tests.portal.board.helpers import scored_round
 
 MEMBERS = 15
 ITEMS = 40
+#: Approving every idea departs from the ranking (and from the portfolio proposal), so the
+#: motion explains it.
+MOTION = votes.MotionData(
+    "Antrag",
+    outcome=DecisionOutcome.APPROVED,
+    reason="Gut.",
+    explanation="Der Rat hat die Umsetzung aller Vorhaben beauftragt.",
+)
 
 
 def _percentile(times: list[float], share: float) -> float:
@@ -92,7 +100,7 @@ def _fill(closes: int) -> tuple[int, int, list[int]]:
     )
     meetings.invite(meeting, moderator)
     meetings.record_attendance(meeting, {m.id for m in board.members}, chair)
-    motion = votes.MotionData("Antrag", outcome=DecisionOutcome.APPROVED, reason="Gut.")
+    motion = MOTION
     for number, item in enumerate(items):
         vote = votes.open_vote(item, motion, chair)
         if number == len(items) - 1:
@@ -115,8 +123,7 @@ def _written(idea_id: int, chair_id: int) -> int:
     round_ = board.rounds[0]
     item = meetings.idea_item(board, round_.id, idea_id)
     db.session.add(item)
-    motion = votes.MotionData("Antrag", outcome=DecisionOutcome.APPROVED, reason="Gut.")
-    vote = votes.send_written(item, motion, utcnow() + timedelta(days=7), chair)
+    vote = votes.send_written(item, MOTION, utcnow() + timedelta(days=7), chair)
     for member in board.members:
         votes.cast(vote, member.user, votes.Choice.YES)
     return vote.id

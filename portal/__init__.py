@@ -116,7 +116,6 @@ def _configure_sqlite(engine: Engine) -> None:
             and request.method in ("GET", "HEAD", "OPTIONS")
             and not transactions.writes_expected()
         )
-        connection.info[transactions.BEGAN_READING] = reading
         connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 

@@ -53,9 +53,6 @@ def keep_regardless(row: Any) -> None:
 
 
 _WRITES = "wandelwerk_writes"
-#: Set on a connection's `info` when its transaction began as a reader (a plain `BEGIN` on
-#: SQLite), so that `will_write` ends only such a transaction, never one that may have written.
-BEGAN_READING = "wandelwerk_began_reading"
 
 
 def will_write() -> None:
@@ -64,19 +61,14 @@ def will_write() -> None:
     SQLite lets a transaction that began by reading write only if no other writer came between;
     otherwise it refuses at once ("database is locked") instead of waiting. So the reading
     transaction, which has written nothing yet, ends here, and the next one takes the write lock
-    when it begins (see `writes_expected`) and waits for it. A transaction that began as a
-    writer (a POST, a job, a command) goes on as it is. Other databases need nothing.
+    when it begins (see `writes_expected`) and waits for it. Other databases need nothing.
     """
     session = db.session()
     if session.info.get(_WRITES):
         # Declared before: the transaction began as a writer, and may have written since.
         return
     session.info[_WRITES] = True
-    if (
-        session.in_transaction()
-        and session.get_bind().dialect.name == "sqlite"
-        and session.connection().info.get(BEGAN_READING)
-    ):
+    if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
         session.rollback()
 
 
