@@ -244,9 +244,12 @@ def test_demo_holds_a_released_council_paper_with_the_boards_decisions(demo):
     import pypdf
 
     from portal.extensions import db
-    from portal.insights.models import DocumentState, GeneratedDocument
+    from portal.insights.models import DocumentKind, DocumentState, GeneratedDocument
 
-    paper = db.session.scalars(db.select(GeneratedDocument)).one()
+    # The demo's planned meeting has its meeting pack beside the paper.
+    paper = db.session.scalars(
+        db.select(GeneratedDocument).where(GeneratedDocument.kind == DocumentKind.COUNCIL_PAPER)
+    ).one()
     assert paper.state is DocumentState.READY
     assert paper.released_at is not None
     text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(paper.pdf)).pages)
