@@ -1,7 +1,7 @@
 """rounds: portfolio solutions cached per problem
 
 Revision ID: 4ce81480d26a
-Revises: cf618a9828fc
+Revises: 05100c154c64
 Create Date: 2026-11-30 12:10:13.754537
 
 The portfolio proposal's choice of ideas, stored once per hash of the solver's inputs so that
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '4ce81480d26a'
-down_revision = 'cf618a9828fc'
+down_revision = '05100c154c64'
 branch_labels = None
 depends_on = None
 
