@@ -181,11 +181,11 @@ def test_demo_board_meets_decides_and_votes_in_writing(demo):
         Meeting,
         MeetingState,
         Recusal,
-        RecusalReason as Recused,
         Vote,
         VoteMode,
         VoteState,
     )
+    from portal.board.models import RecusalReason as Recused
 
     [board] = demo.session.scalars(select(Board)).all()
     assert board.name == "Lenkungsgruppe Digitale Verwaltung"
@@ -289,7 +289,8 @@ def test_demo_projects_come_from_approving_decisions_in_two_waves(demo):
     assert any("**" in u.body for u in updates)
     # The evaluated project: indicators with their measured values and dates, a closing report.
     [evaluated] = [p for p in found if p.state is ProjectState.EVALUATED]
-    assert evaluated.closing_report and evaluated.evaluated_at is not None
+    assert evaluated.closing_report
+    assert evaluated.evaluated_at is not None
     indicators = demo.session.scalars(
         select(Indicator).where(Indicator.project_id == evaluated.id)
     ).all()
