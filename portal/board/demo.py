@@ -35,9 +35,15 @@ from portal.rounds.models import Round, RoundPhase
 #: The seven board members in the order of their seats; chair and deputy first.
 SEATS = ["lenkung", "t.weber", "a.fischer", "m.wagner", "p.becker", "h.schulz", "g.jung"]
 
+#: The reasons of the approvals, taken in turn.
+APPROVALS = (
+    "Hoher Nutzen für Bürgerinnen und Bürger bei vertretbarem Aufwand; die Bewertung ist "
+    "eindeutig.",
+    "Das Vorhaben entlastet die Beschäftigten spürbar; die Mittel sind im Haushalt eingeplant.",
+    "Das Vorhaben setzt die Digitalstrategie um und ist mit eigenem Personal umsetzbar.",
+    "Geringe Kosten bei schnellem Nutzen; die beteiligten Ämter stehen für den Start bereit.",
+)
 REASONS = {
-    DecisionOutcome.APPROVED: "Hoher Nutzen für Bürgerinnen und Bürger bei vertretbarem Aufwand; "
-    "die Bewertung ist eindeutig.",
     DecisionOutcome.REJECTED: "Der Nutzen rechtfertigt die Kosten derzeit nicht; die Idee kann "
     "in einer späteren Runde erneut eingebracht werden.",
     DecisionOutcome.DEFERRED: "Die Finanzierung hängt vom Haushalt des nächsten Jahres ab; "
@@ -108,7 +114,9 @@ def _decide_round(
             votes.MotionData(
                 f"Die Lenkungsgruppe beschließt: {outcome.label}.",
                 outcome=outcome,
-                reason=REASONS[outcome],
+                reason=APPROVALS[minute % len(APPROVALS)]
+                if outcome is DecisionOutcome.APPROVED
+                else REASONS[outcome],
                 explanation=EXPLANATION if departs else "",
             ),
             chair,
