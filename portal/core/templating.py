@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from babel import Locale, numbers
 from flask import Flask, current_app, render_template, request, url_for
 from flask_babel import format_date, format_decimal, format_time, get_locale
 from flask_login import current_user
@@ -104,33 +102,12 @@ def _format_datetime(value: datetime | None) -> str:
     return f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
 
 
-@functools.cache
-def _thousands_separator(locale: str) -> str | None:
-    """Return the separator between thousands of the standard number pattern of *locale*, or
-    None where whole numbers are written otherwise than in plain groups of three."""
-    parsed = Locale.parse(locale)
-    pattern = parsed.decimal_formats[None]
-    plain = (pattern.grouping, pattern.prefix, pattern.suffix) == ((3, 3), ("", "-"), ("", ""))
-    return numbers.get_group_symbol(parsed) if plain else None
-
-
-def _format_number(value: Any, format: str | None = None) -> str:
-    """Format *value* as numbers are written in the reader's language: 1.234,5 in German."""
-    # Lists print hundreds of whole numbers, which Babel's general formatting makes a hot spot.
-    locale = get_locale()
-    if format is None and type(value) is int and locale is not None:
-        separator = _thousands_separator(str(locale))
-        if separator is not None:
-            return f"{value:,}".replace(",", separator)
-    return str(format_decimal(value, format))
-
-
 def register_template_helpers(app: Flask) -> None:
     """Make the helpers available in templates."""
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.filters["datetime"] = _format_datetime
     app.jinja_env.filters["markdown"] = render_markdown
-    app.jinja_env.filters["number"] = _format_number
+    app.jinja_env.filters["number"] = format_decimal
     app.jinja_env.filters["link_url"] = link_url
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
