@@ -1,29 +1,46 @@
-"""Time to build each document of the reports core with realistic data.
+"""Time to make the council paper and the meeting pack with the reports core, step by step.
 
-Run from the repository root: ``.venv/bin/python -m benchmarks.bench_reports``. The data come from
-``tests/reports/samples.py`` (seeded). Each document is built twice after a warm-up (the first
-build in a process loads fonts and starts Chromium); the table shows the better time, the time of
-WeasyPrint alone on the same HTML (``HTML(...).write_pdf(pdf_variant="pdf/a-3a")``), and the
-time of the SVG export of its figures.
+Run from the repository root: ``.venv/bin/python -m benchmarks.bench_reports [--runs 3]``. The
+data come from ``tests/reports/samples.py`` (seeded): a council paper of a round of 200 ranked
+ideas with six charts and a meeting pack of 30 agenda items with three, each with the round's
+data attached (JSON and CSV), set in KERN's Fira Sans from the portal's static folder as the
+portal sets them. After Chromium has started (once per job consumer) and the fonts are loaded
+(once per thread), each document is made ``--runs`` times, split into the steps the portal's job
+takes: the data (chart builders and the document's dataclass), the SVG export of the figures
+(Kaleido), the HTML (Jinja2), WeasyPrint's layout (tagged for PDF/A-3a) and writing the PDF/A-3a
+with its attachments. The run with the median total is shown, beside WeasyPrint alone on the
+same HTML (a plain PDF, without tags and PDF/A) and ``reports.document_pdf`` as the portal calls
+it (HTML, layout and writing in one call).
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import io
+import os
 import platform
+import statistics
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
+from pathlib import Path
+from typing import TypeVar
 
-import pypdf
 import weasyprint
+from weasyprint.text.fonts import FontConfiguration
 
 import reports
 from tests.reports import samples
 
 TEXTS = reports.ChartTexts
+T = TypeVar("T")
+#: The portal's static folder and KERN's fonts in it, as the documents' job passes them.
+STATIC = Path(__file__).resolve().parents[1] / "portal" / "static"
+FONTS_FOLDER = "vendor/kern/fonts/fira-sans"
+FONTS = FontConfiguration()
 
 
 def charts(count: int) -> list[reports.Chart]:
@@ -105,54 +122,184 @@ def charts(count: int) -> list[reports.Chart]:
     ]
 
 
-def figures(count: int) -> tuple[tuple[reports.Figure, ...], float]:
-    """Return the six figures as SVG and the seconds their export took."""
+def meeting_charts(items: int) -> list[reports.Chart]:
+    """Return the three charts of a meeting pack of ``items`` ideas: their ranking, value and
+    cost of the round, the rank probabilities."""
+    return charts(max(items, 15))[:3]
+
+
+@dataclass
+class Split:
+    """Seconds spent in each step of making one document."""
+
+    data: float = 0.0
+    svg: float = 0.0
+    html: float = 0.0
+    layout: float = 0.0
+    write: float = 0.0
+    pages: int = 0
+
+    @property
+    def total(self) -> float:
+        return self.data + self.svg + self.html + self.layout + self.write
+
+
+def timed(split: Split, step: str, make: Callable[[], T]) -> T:
+    """Return ``make()`` and add the seconds it took to ``step`` of ``split``."""
     start = time.perf_counter()
-    built = tuple(
-        reports.Figure(chart.table.caption, reports.figure_svg(chart.figure), chart.table)
-        for chart in charts(count)
+    result = make()
+    setattr(split, step, getattr(split, step) + time.perf_counter() - start)
+    return result
+
+
+def build(
+    make_charts: Callable[[], list[reports.Chart]],
+    make_document: Callable[[tuple[reports.Figure, ...]], reports.Document],
+    attachments: tuple[reports.Attachment, ...],
+) -> tuple[Split, bytes, str]:
+    """Make one document step by step as ``reports.document_pdf`` does; return the times, the
+    PDF and its HTML.
+
+    The steps: the data (sample data and the charts' figures and tables), the SVG export of the
+    figures, the HTML (Jinja2), WeasyPrint's layout (``render``, tagged for PDF/A-3a), and
+    writing the PDF/A-3a with its attachments (``write_pdf``).
+    """
+    split = Split()
+    built = timed(split, "data", make_charts)
+    svgs = timed(split, "svg", lambda: [reports.figure_svg(c.figure) for c in built])
+    document = timed(
+        split,
+        "data",
+        lambda: make_document(
+            tuple(
+                reports.Figure(c.table.caption, svg, c.table)
+                for c, svg in zip(built, svgs, strict=True)
+            )
+        ),
     )
-    return built, time.perf_counter() - start
+    # Both documents measured here are long enough to open with a table of contents, which
+    # `document_pdf` guesses from their length, so they are laid out once.
+    html = timed(
+        split,
+        "html",
+        lambda: reports.document_html(
+            document, samples.LETTERHEAD, attachments=attachments, contents=True, fonts=FONTS_FOLDER
+        ),
+    )
+    rendered = timed(
+        split,
+        "layout",
+        lambda: weasyprint.HTML(
+            string=html, base_url=STATIC.as_uri() + "/", url_fetcher=reports.StaticFetcher(STATIC)
+        ).render(pdf_variant="pdf/a-3a", font_config=FONTS),
+    )
+    pdf = timed(
+        split,
+        "write",
+        lambda: rendered.write_pdf(
+            pdf_variant="pdf/a-3a",
+            attachments=[
+                weasyprint.Attachment(
+                    file_obj=io.BytesIO(a.data), name=a.filename, relationship="Data"
+                )
+                for a in attachments
+            ],
+        ),
+    )
+    split.pages = len(rendered.pages)
+    return split, bytes(pdf), html
 
 
-def best(build: Callable[[], object], runs: int = 2) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        build()
-        times.append(time.perf_counter() - start)
-    return min(times)
+def weasyprint_alone(html: str) -> tuple[float, float]:
+    """Return the seconds WeasyPrint takes for ``html`` as a plain PDF, without tags or PDF/A:
+    layout and writing."""
+    start = time.perf_counter()
+    rendered = weasyprint.HTML(
+        string=html, base_url=STATIC.as_uri() + "/", url_fetcher=reports.StaticFetcher(STATIC)
+    ).render(font_config=FONTS)
+    laid_out = time.perf_counter()
+    rendered.write_pdf()
+    return laid_out - start, time.perf_counter() - laid_out
+
+
+def core(document: reports.Document, attachments: tuple[reports.Attachment, ...]) -> float:
+    """Return the seconds ``reports.document_pdf`` takes for ``document`` (SVGs made)."""
+    start = time.perf_counter()
+    reports.document_pdf(
+        document,
+        samples.LETTERHEAD,
+        attachments=attachments,
+        static_folder=STATIC,
+        fonts=FONTS_FOLDER,
+    )
+    return time.perf_counter() - start
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per document (median)")
+    args = parser.parse_args()
+    print(f"CPU: {_cpu()}, Python {platform.python_version()}, WeasyPrint {weasyprint.__version__}")
+    print(f"load average before: {_load()}")
     start = time.perf_counter()
     reports.start_svg_export()
-    figures(10)
-    print(f"start of Chromium and first figures: {time.perf_counter() - start:.1f} s")
-    reports.document_pdf(samples.project_report(), samples.LETTERHEAD)  # warm-up: fonts
-    attachments = (reports.Attachment("runde.json", b"{}" * 50_000, "Daten der Runde (JSON)"),)
-    cases: list[tuple[str, reports.Document, float]] = []
-    paper_figures, svg_30 = figures(30)
-    cases.append(
-        ("council paper, 30 ideas, 6 charts", samples.council_paper(30, paper_figures), svg_30)
+    warm = [reports.figure_svg(chart.figure) for chart in charts(10)]
+    print(
+        f"start of Chromium and the first {len(warm)} figures: {time.perf_counter() - start:.1f} s"
     )
-    paper_figures, svg_200 = figures(200)
-    cases.append(
-        ("council paper, 200 ideas, 6 charts", samples.council_paper(200, paper_figures), svg_200)
+    # Fonts: the first document of a thread loads them; the job consumer keeps them.
+    core(samples.project_report(), ())
+    weasyprint_alone(
+        reports.document_html(samples.project_report(), samples.LETTERHEAD, fonts=FONTS_FOLDER)
     )
-    cases.append(("meeting pack, 30 items", samples.meeting_pack(30), 0.0))
-    cases.append(("round report, 2,000 ideas", samples.round_report(2000), 0.0))
-    print(f"CPU: {_cpu()}, Python {platform.python_version()}, WeasyPrint {weasyprint.__version__}")
-    print("| document | SVG export | PDF (core) | WeasyPrint alone | pages |")
-    print("| --- | ---: | ---: | ---: | ---: |")
-    for name, document, svg_seconds in cases:
-        make = partial(reports.document_pdf, document, samples.LETTERHEAD, attachments=attachments)
-        core = best(make)
-        html = reports.document_html(document, samples.LETTERHEAD, attachments=attachments)
-        alone = best(partial(weasyprint.HTML(string=html).write_pdf, pdf_variant="pdf/a-3a"))
-        pages = len(pypdf.PdfReader(io.BytesIO(make())).pages)
-        print(f"| {name} | {svg_seconds:.1f} s | {core:.1f} s | {alone:.1f} s | {pages} |")
+    attachments = (
+        reports.Attachment("runde.json", b"{}" * 100_000, "Daten der Runde (JSON)"),
+        reports.Attachment("rangfolge.csv", b"1;Idee;0,5\n" * 2_000, "Rangfolge (CSV)"),
+    )
+    cases = [
+        (
+            "council paper, 200 ideas, 6 charts",
+            partial(charts, 200),
+            partial(samples.council_paper, 200),
+            10.0,
+        ),
+        (
+            "meeting pack, 30 items, 3 charts",
+            partial(meeting_charts, 30),
+            partial(samples.meeting_pack, 30),
+            15.0,
+        ),
+    ]
+    print(
+        "| document | data | SVG export | HTML | layout | PDF/A writing | total | pages "
+        "| WeasyPrint alone (plain PDF) | `document_pdf` | goal |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    for name, make_charts, make_document, goal in cases:
+        splits, alone, whole = [], [], []
+        for _ in range(args.runs):
+            split, _pdf, html = build(make_charts, make_document, attachments)
+            splits.append(split)
+            alone.append(weasyprint_alone(html))
+            figures = tuple(
+                reports.Figure(c.table.caption, reports.figure_svg(c.figure), c.table)
+                for c in make_charts()
+            )
+            whole.append(core(make_document(figures), attachments))
+        median = sorted(splits, key=lambda s: s.total)[(len(splits) - 1) // 2]
+        layout_alone, write_alone = min(alone, key=sum)
+        print(
+            f"| {name} | {median.data:.2f} s | {median.svg:.2f} s | {median.html:.2f} s "
+            f"| {median.layout:.2f} s | {median.write:.2f} s | **{median.total:.1f} s** "
+            f"| {median.pages} | {layout_alone:.1f} s + {write_alone:.1f} s "
+            f"| {statistics.median(whole):.1f} s | < {goal:.0f} s |"
+        )
     reports.stop_svg_export()
+    print(f"load average after: {_load()}")
+
+
+def _load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def _cpu() -> str:

@@ -58,5 +58,6 @@ def load_demo(*, skip_if_not_empty: bool = False) -> str:
         "{ideas} ideas with {supports} supports and {comments} comments, {rounds} rounds with "
         "{accepted} accepted ideas and {weightings} board members' weightings, {boards} board "
         "with {meetings} meetings and {decisions} decisions, {waves} waves with {projects} "
-        "projects, {legal_pages} legal pages, {documents} released council paper."
+        "projects, {legal_pages} legal pages, {documents} released council paper, {packs} meeting "
+        "pack."
     ).format(name=municipality.name, **counts)

@@ -1,8 +1,9 @@
 """Figures and documents from plain data: the reports core.
 
 Figures: each builder takes a frozen dataclass and the caller's translated texts and returns a
-``Chart``, the Plotly figure with the ``DataTable`` of exactly what it plots. ``figure_svg`` draws a
-figure as SVG for the documents with one Chromium kept running (Kaleido).
+``Chart``, the Plotly figure in its JSON form (``FigureSpec``, plain dicts) with the ``DataTable``
+of exactly what it plots. ``figure_svg`` draws a figure as SVG for the documents with one
+Chromium kept running (Kaleido).
 
 Documents: the portal fills one dataclass per document (``CouncilPaper``, ``MeetingPack``,
 ``RoundReport``, ``ProjectReport``) and ``document_pdf`` returns a tagged PDF/A-3a with the given
@@ -50,6 +51,7 @@ from reports._figures import (
     PALETTE,
     Chart,
     ChartTexts,
+    FigureSpec,
     IdeaFunnel,
     LateMilestones,
     Milestone,
@@ -94,6 +96,7 @@ __all__ = [
     "Document",
     "ExportFailed",
     "Figure",
+    "FigureSpec",
     "FinancialImpact",
     "IdeaBrief",
     "IdeaFunnel",

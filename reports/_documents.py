@@ -332,7 +332,12 @@ class RoundReport:
 
 @dataclass(frozen=True, slots=True)
 class ProjectLine:
-    """One project of a wave: its state, progress (0…1), money and next milestone."""
+    """One project of a wave: its status, progress (0…1), money, staff days and milestones.
+
+    ``status`` is the traffic light in words ("Gelb: gefährdet"), ``reason`` why it is not
+    green; ``state`` where the project stands ("Laufend"). ``late`` marks a next milestone past
+    its date, ``late_milestones`` counts every milestone that is.
+    """
 
     title: str
     status: str
@@ -343,6 +348,11 @@ class ProjectLine:
     next_milestone: str = ""
     due: dt.date | None = None
     late: bool = False
+    reason: str = ""
+    state: str = ""
+    staff_days: int | None = None
+    staff_days_spent: int | None = None
+    late_milestones: int = 0
 
 
 @dataclass(frozen=True, slots=True)

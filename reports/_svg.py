@@ -14,9 +14,9 @@ import threading
 import xml.etree.ElementTree as ET
 
 import kaleido
-import plotly.graph_objects as go
 
 from reports._errors import ExportFailed
+from reports._figures import FigureSpec
 
 _SVG = "{http://www.w3.org/2000/svg}svg"
 # Kaleido's server answers one call at a time through shared queues; two threads of a job
@@ -40,20 +40,22 @@ def stop_svg_export() -> None:
         kaleido.stop_sync_server(silence_warnings=True)
 
 
-def figure_svg(figure: go.Figure, *, width: int = 800, height: int | None = None) -> bytes:
+def figure_svg(figure: FigureSpec, *, width: int = 800, height: int | None = None) -> bytes:
     """Return ``figure`` drawn as an SVG document of ``width`` × ``height`` CSS pixels.
 
     ``height`` defaults to the figure's own layout height. Raises ``ExportFailed`` when the
     browser is missing or does not answer, or answers with something that is not SVG.
     """
-    options = {"format": "svg", "width": width, "height": height or figure.layout.height or 420}
+    layout = figure.get("layout", {})
+    options = {"format": "svg", "width": width, "height": height or layout.get("height") or 420}
     with _lock:
         _start(None)
         try:
             svg = kaleido.calc_fig_sync(figure, opts=options)
         except Exception as error:
             raise ExportFailed(
-                f"The browser did not draw the figure {figure.layout.title.text!r}: {error}",
+                f"The browser did not draw the figure {layout.get('title', {}).get('text')!r}: "
+                f"{error}",
                 hint="Check that Chromium runs on this machine; the job can be retried.",
             ) from error
     if not isinstance(svg, bytes) or not _is_svg(svg):

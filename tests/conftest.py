@@ -14,13 +14,14 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
-from sqlalchemy import URL, create_engine, event, make_url, text
+from sqlalchemy import URL, Connection, create_engine, event, make_url, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from config import TestingConfig, normalise_database_url
@@ -107,17 +108,20 @@ def app(
 
 
 @contextmanager
-def rolled_back_database(app: Flask) -> Iterator[object]:
+def rolled_back_database(app: Flask, *, within: Connection | None = None) -> Iterator[object]:
     """Give the database inside a transaction that is rolled back at the end.
 
     Every session (the caller's own and one per request) is bound to this connection and joins
     its transaction with a savepoint: a request's commit releases its savepoint, so the caller
     sees what the request wrote, and nothing outlives the block. Objects the caller holds may
     be stale after a request; refresh them.
+
+    *within*, the connection of a `shared_database` block, makes the transaction a savepoint of
+    that block's, so the caller sees the data shared there and leaves it as it was.
     """
     with app.app_context():
-        connection = _db.engine.connect()
-        transaction = connection.begin()
+        connection = within or _db.engine.connect()
+        transaction = connection.begin_nested() if within else connection.begin()
         original = _db.session
         # A plain SQLAlchemy session: Flask-SQLAlchemy's own picks the engine by bind key and
         # would bypass this connection.
@@ -134,7 +138,50 @@ def rolled_back_database(app: Flask) -> Iterator[object]:
             _db.session.remove()
             _db.session = original
             transaction.rollback()
+            if within is None:
+                connection.close()
+
+
+class SharedData(dict[str, Any]):
+    """The ids of what the data that the tests of a module share holds, by name, and the
+    connection of its transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        super().__init__()
+        self.connection = connection
+
+
+@contextmanager
+def shared_database(app: Flask) -> Iterator[SharedData]:
+    """Give a rolled-back transaction for data that many tests share.
+
+    Build the data inside the block (a module-scoped fixture) and keep only the ids of what was
+    built in it by name: its objects belong to the building session. With `db = db_within(name)` in
+    the module, each test runs in a savepoint of the shared transaction, so building once
+    serves the whole module.
+    """
+    with app.app_context():
+        connection = _db.engine.connect()
+        transaction = connection.begin()
+        try:
+            with rolled_back_database(app, within=connection):
+                yield SharedData(connection)
+        finally:
+            transaction.rollback()
             connection.close()
+
+
+def db_within(shared: str) -> Callable[..., Iterator[object]]:
+    """Return a `db` fixture that runs each test in a savepoint of the `SharedData` fixture
+    named *shared*."""
+
+    @pytest.fixture
+    def db(app: Flask, request: pytest.FixtureRequest) -> Iterator[object]:
+        data: SharedData = request.getfixturevalue(shared)
+        with rolled_back_database(app, within=data.connection) as database:
+            yield database
+
+    return db
 
 
 @pytest.fixture

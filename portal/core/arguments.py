@@ -11,17 +11,14 @@ from typing import TypeVar
 from flask import current_app, request
 
 from portal.core.enums import LabelledEnum
-from portal.core.urls import LARGEST_ID
+from portal.core.urls import as_key
 
 E = TypeVar("E", bound=LabelledEnum)
 
 
 def int_arg(name: str) -> int | None:
     """Return the whole number given as *name*, or None when it is missing or not one."""
-    value = request.args.get(name, "")
-    if not (value.isascii() and value.isdigit()) or int(value) > LARGEST_ID:
-        return None
-    return int(value)
+    return as_key(request.args.get(name))
 
 
 def text_arg(name: str, limit: int) -> str:

@@ -76,6 +76,19 @@ def external_url(link: Link) -> str:
 LARGEST_ID = 2**31 - 1
 
 
+def as_key(value: object) -> int | None:
+    """Return *value* as a database key (an id, a row's version), None when it names none.
+
+    Text, superscript or Arabic-Indic digits and numbers beyond a key (which would overflow the
+    query, or Python's conversion of very long digit strings) name nothing.
+    """
+    text = "" if value is None else str(value)
+    if not (text.isascii() and text.isdigit() and len(text) <= len(str(LARGEST_ID))):
+        return None
+    number = int(text)
+    return number if number <= LARGEST_ID else None
+
+
 class IdConverter(IntegerConverter):
     """`<int:…>` in a route: a whole number that fits a database key, so that thirty digits
     answer 404 instead of overflowing the query."""

@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal.core.forms import MultiCheckboxField, optional_choices, optional_int
+from portal.core.urls import LARGEST_ID
 
 _MARKDOWN_HINT = _l("You can use Markdown: **bold**, *italic*, lists with “-”, links.")
 
@@ -127,7 +128,9 @@ class MergeForm(FlaskForm):
 
     keep_id = IntegerField(
         _l("This idea is a duplicate of idea no."),
-        validators=[DataRequired(), NumberRange(min=1)],
+        # An idea number beyond any key names no idea; the form says so instead of the database
+        # failing on it.
+        validators=[DataRequired(), NumberRange(min=1, max=LARGEST_ID)],
         description=_l(
             "Supports, comments and attachments of this idea move to that idea; this idea then "
             "points to it."

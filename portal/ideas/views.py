@@ -27,6 +27,7 @@ from portal.core.arguments import enum_arg, int_arg, page_number, page_size, tex
 from portal.core.confirm import Confirmation, ask, confirmed
 from portal.core.errors import DomainError, Forbidden
 from portal.core.forms import ActionForm
+from portal.core.urls import as_key
 from portal.ideas import queries
 from portal.ideas.forms import (
     AttachmentForm,
@@ -317,10 +318,10 @@ def comment(idea_id: int) -> ResponseReturnValue:
     form = CommentForm()
     if not form.validate_on_submit():
         return _render_detail(idea, 422, comment_form=form)
-    parent = form.parent_id.data or ""
-    created = discussion.add_comment(
-        idea, signed_in_user(), form.body.data or "", int(parent) if parent.isdigit() else None
-    )
+    parent = form.parent_id.data
+    # A reply to something that names no comment (0) is refused as a reply to a lost comment.
+    parent_id = (as_key(parent) or 0) if parent else None
+    created = discussion.add_comment(idea, signed_in_user(), form.body.data or "", parent_id)
     flash(_("Your comment has been published."), "success")
     return redirect(url_for("ideas.detail", idea_id=idea.id, _anchor=f"comment-{created.id}"))
 

@@ -12,8 +12,8 @@ from portal.core.registry import NavItem, add_messages, add_navigation, add_sect
 
 def init_app(app: Flask) -> None:
     """Serve the dashboards, documents and letterhead; contribute the menu entry, the
-    notifications of finished documents, the jobs that make them and the letterhead's place
-    on the settings page."""
+    notifications of finished documents, the jobs that make them, the letterhead's place on
+    the settings page and the meeting pack's on the meeting page."""
     from portal.insights.services import documents, letterhead, messages
     from portal.insights.views import bp
 
@@ -22,3 +22,4 @@ def init_app(app: Flask) -> None:
     add_messages(app, messages.MESSAGES)
     register_jobs(app, [documents.start_document, documents.render_document])
     add_section(app, "settings", "main", letterhead.settings_section)
+    add_section(app, "meeting", "aside", documents.meeting_section)

@@ -5,21 +5,48 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, Field, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.core.forms import enum_choices, optional_int, strip
+from portal.core.forms import optional_int, strip
 from portal.insights.models import DocumentKind
 
 
 class DocumentForm(FlaskForm):
     """Ask for a document about a round."""
 
-    kind = SelectField(
-        _l("Document"), choices=enum_choices(DocumentKind), validators=[DataRequired()]
-    )
+    kind = SelectField(_l("Document"), validators=[DataRequired()])
     round_id = SelectField(_l("Round"), coerce=optional_int, validators=[DataRequired()])
     submit = SubmitField(_l("Generate"))
+
+    def asked(self) -> tuple[DocumentKind, int | None, Field | None]:
+        """Return the kind asked for, its subject and the field that answers for it."""
+        return DocumentKind(self.kind.data), self.round_id.data, self.round_id
+
+
+class MeetingPackForm(FlaskForm):
+    """Ask for the pack of a board meeting."""
+
+    # The service says which meetings a user may ask about (those of the boards they sit on or
+    # keep), and why another is refused.
+    meeting_id = SelectField(
+        _l("Meeting"), coerce=optional_int, validators=[DataRequired()], validate_choice=False
+    )
+    submit = SubmitField(_l("Generate"))
+
+    def asked(self) -> tuple[DocumentKind, int | None, Field | None]:
+        """Return the kind asked for, its subject and the field that answers for it."""
+        return DocumentKind.MEETING_PACK, self.meeting_id.data, self.meeting_id
+
+
+class ProjectReportForm(FlaskForm):
+    """Ask for the status report of the municipality's projects."""
+
+    submit = SubmitField(_l("Generate"))
+
+    def asked(self) -> tuple[DocumentKind, int | None, Field | None]:
+        """Return the kind asked for; the report's subject is the whole portfolio."""
+        return DocumentKind.PROJECT_REPORT, None, None
 
 
 class VersionForm(FlaskForm):

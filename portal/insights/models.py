@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, LargeBinary,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
+from portal.board.models import Meeting
 from portal.core.enums import LabelledEnum, db_enum
 from portal.core.models import TenantMixin, TimestampMixin, UTCDateTime
 from portal.extensions import Base
@@ -20,6 +21,13 @@ class DocumentKind(LabelledEnum):
 
     COUNCIL_PAPER = "council_paper", _l("Council paper")
     ROUND_REPORT = "round_report", _l("Round report")
+    MEETING_PACK = "meeting_pack", _l("Meeting pack")
+    PROJECT_REPORT = "project_report", _l("Project status report")
+
+    @property
+    def about_round(self) -> bool:
+        """Tell whether a document of this kind reports on a round."""
+        return self in (DocumentKind.COUNCIL_PAPER, DocumentKind.ROUND_REPORT)
 
 
 class DocumentState(LabelledEnum):
@@ -42,9 +50,14 @@ class GeneratedDocument(TenantMixin, TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[DocumentKind] = mapped_column(db_enum(DocumentKind, "document_kind"))
-    #: The round the document reports on.
+    #: The subject of the document: the round a council paper or round report is about, the
+    #: meeting a meeting pack prepares; neither for the project status report, whose subject is
+    #: the municipality's whole portfolio.
     round_id: Mapped[int | None] = mapped_column(
         ForeignKey("prioritisation_round.id", ondelete="CASCADE"), index=True
+    )
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("board_meeting.id", ondelete="CASCADE"), index=True
     )
     state: Mapped[DocumentState] = mapped_column(
         db_enum(DocumentState, "document_state"), default=DocumentState.QUEUED
@@ -70,18 +83,24 @@ class GeneratedDocument(TenantMixin, TimestampMixin, Base):
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
 
     round: Mapped[Round | None] = relationship()
+    meeting: Mapped[Meeting | None] = relationship()
     requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
     released_by: Mapped[User | None] = relationship(foreign_keys=[released_by_id])
 
     __mapper_args__ = {"version_id_col": lock_version}  # noqa: RUF012 - SQLAlchemy's protocol
     __table_args__ = (
-        Index("ix_generated_document_subject", "kind", "round_id", "data_hash"),
+        Index("ix_generated_document_subject", "kind", "round_id", "meeting_id", "data_hash"),
         CheckConstraint("(state = 'ready') = (pdf IS NOT NULL)", name="pdf_only_when_ready"),
         CheckConstraint("released_at IS NULL OR state = 'ready'", name="released_only_when_ready"),
         CheckConstraint("state != 'failed' OR error != ''", name="failure_has_message"),
+        # Each kind has exactly its subject: a round, a meeting, or neither (the portfolio).
         CheckConstraint(
-            "kind NOT IN ('council_paper', 'round_report') OR round_id IS NOT NULL",
+            "(kind IN ('council_paper', 'round_report')) = (round_id IS NOT NULL)",
             name="round_document_has_round",
+        ),
+        CheckConstraint(
+            "(kind = 'meeting_pack') = (meeting_id IS NOT NULL)",
+            name="meeting_pack_has_meeting",
         ),
     )
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
 import reports
@@ -16,10 +16,21 @@ from portal.core.access import SIGNED_IN, allow
 from portal.core.arguments import int_arg
 from portal.core.confirm import Confirmation, ask, confirmed
 from portal.core.errors import NotFound
-from portal.core.forms import enum_choices
-from portal.insights.forms import DocumentForm, LetterheadForm
+from portal.insights.forms import (
+    DocumentForm,
+    LetterheadForm,
+    MeetingPackForm,
+    ProjectReportForm,
+)
 from portal.insights.models import DocumentKind
-from portal.insights.services import dashboards, documents, letterhead
+from portal.insights.services import (
+    dashboards,
+    documents,
+    letterhead,
+    meeting_pack,
+    round_documents,
+)
+from portal.insights.services.sources import DocumentRefused
 
 bp = Blueprint("insights", __name__, template_folder="templates")
 
@@ -72,20 +83,29 @@ def _posted_version() -> int | None:
     return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
-def _document_form() -> DocumentForm:
-    form = DocumentForm()
-    form.kind.choices = enum_choices(DocumentKind)
-    form.round_id.choices = [(r.id, r.name) for r in documents.rounds_to_report()]
-    return form
+#: A form that asks for a document; the documents page shows one of each by name.
+AskForm = DocumentForm | MeetingPackForm | ProjectReportForm
 
 
-def _render_documents(form: DocumentForm, status: int = 200) -> ResponseReturnValue:
+def _document_forms() -> dict[str, AskForm]:
+    about_round = DocumentForm()
+    about_round.kind.choices = [(k.value, k.label) for k in DocumentKind if k.about_round]
+    about_round.round_id.choices = [(r.id, r.name) for r in round_documents.rounds_to_report()]
+    pack = MeetingPackForm()
+    pack.meeting_id.choices = [
+        (m.id, f"{m.title} ({format_date(m.starts_at)})")
+        for m in meeting_pack.meetings_to_pack(signed_in_user())
+    ]
+    return {"round_form": about_round, "pack_form": pack, "report_form": ProjectReportForm()}
+
+
+def _render_documents(forms: dict[str, AskForm], status: int = 200) -> ResponseReturnValue:
     user = signed_in_user()
     return (
         render_template(
             "insights/documents.html",
             documents=documents.documents_for(user),
-            form=form if documents.may_manage(user) else None,
+            **(forms if documents.may_manage(user) else {}),
         ),
         status,
     )
@@ -94,22 +114,37 @@ def _render_documents(form: DocumentForm, status: int = 200) -> ResponseReturnVa
 @bp.route("/documents")
 @allow(SIGNED_IN)
 def documents_index() -> ResponseReturnValue:
-    return _render_documents(_document_form())
+    return _render_documents(_document_forms())
+
+
+def _posted_form(
+    forms: dict[str, AskForm],
+) -> AskForm:
+    """Return the form that was sent: the kind it names, a round document otherwise."""
+    posted = request.form.get("kind", "")
+    if posted == DocumentKind.MEETING_PACK.value:
+        return forms["pack_form"]
+    if posted == DocumentKind.PROJECT_REPORT.value:
+        return forms["report_form"]
+    return forms["round_form"]
 
 
 @bp.route("/documents", methods=["POST"])
 @allow(Role.BOARD_MEMBER, Role.MODERATOR)
 def document_new() -> ResponseReturnValue:
-    form = _document_form()
+    forms = _document_forms()
+    form = _posted_form(forms)
     if not form.validate_on_submit():
-        return _render_documents(form, 422)
+        return _render_documents(forms, 422)
+    kind, subject_id, answering = form.asked()
     try:
-        document = documents.request_document(
-            DocumentKind(form.kind.data), form.round_id.data or 0, signed_in_user()
-        )
-    except documents.DocumentRefused as refused:
-        form.round_id.errors = [refused.message]
-        return _render_documents(form, 422)
+        document = documents.request_document(kind, subject_id, signed_in_user())
+    except DocumentRefused as refused:
+        if answering is None:
+            form.form_errors.append(refused.message)
+        else:
+            answering.errors = [refused.message]
+        return _render_documents(forms, 422)
     return redirect(url_for("insights.document", document_id=document.id))
 
 

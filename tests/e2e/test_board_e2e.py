@@ -52,7 +52,8 @@ def _violations(page: Page) -> list[str]:
 
 
 def _next_meeting(app) -> tuple[int, int]:  # type: ignore[no-untyped-def]
-    """Plan a fifth meeting of the demo board after the fourth; return both ids."""
+    """Clear the agenda of the demo board's fourth meeting and plan a fifth after it; return
+    both ids."""
     with app.app_context():
         set_tenant(municipality_for(app.config["TENANT"]).id)
         with unit_of_work():
@@ -61,6 +62,10 @@ def _next_meeting(app) -> tuple[int, int]:  # type: ignore[no-untyped-def]
                 select(User).where(User.email == "moderation@musterstadt.example")
             )
             fourth = db.session.scalar(select(Meeting).where(Meeting.title == "4. Sitzung"))
+            # The demo prepares the fourth meeting's agenda for its pack; the chair here sets
+            # the agenda from the ranking instead.
+            for item in list(fourth.items):
+                meetings.remove_item(fourth, item.id, moderator)
             start = utcnow() + timedelta(days=49)
             fifth = meetings.create_meeting(
                 board,

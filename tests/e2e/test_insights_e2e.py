@@ -1,15 +1,18 @@
 """Dashboards and documents in a real browser: a board member filters the dashboard by round,
 reads the table beside a chart and downloads its CSV, generates the council paper, sees it
-ready and releases it; an employee then downloads it. axe-core finds no WCAG 2.1 AA violation."""
+ready and releases it; an employee then downloads it. The chair asks for the pack of the planned
+meeting on the meeting page and downloads it. axe-core finds no WCAG 2.1 AA violation."""
 
 import csv
 import io
 
+import pypdf
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from portal.accounts.services import municipality_for
+from portal.board.models import Meeting
 from portal.core.tenancy import set_tenant
 from portal.core.transactions import unit_of_work
 from portal.extensions import db
@@ -95,5 +98,38 @@ def test_the_dashboard_on_a_phone_has_no_accessibility_violations(live_server, b
             page.click(".ww-language button")
         expect(page.locator(".ww-chart__figure--drawn").first).to_be_visible()
         assert _violations(page) == []
+    finally:
+        context.close()
+
+
+def test_a_board_member_asks_for_the_meeting_pack_on_the_meeting_page(
+    live_app, live_server, browser, without_documents
+):
+    with live_app.app_context():
+        set_tenant(municipality_for(live_app.config["TENANT"]).id)
+        meeting_id = db.session.scalar(select(Meeting.id).where(Meeting.title == "4. Sitzung"))
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    try:
+        sign_in(page, live_server, "lenkung@musterstadt.example")
+        page.goto(f"{live_server}/board/meetings/{meeting_id}")
+        section = page.locator("section[aria-labelledby=h-meeting-pack]")
+        expect(section.locator("h2")).to_have_text("Sitzungsunterlage")
+        assert _violations(page) == []
+        # Jobs run at once in the tests, so this request waits for the pack.
+        section.locator("button:has-text('Sitzungsunterlage erstellen')").click(timeout=120_000)
+        expect(page.locator("h1")).to_have_text("Sitzungsunterlage: 4. Sitzung")
+        expect(page.locator("main .kern-badge")).to_have_text("Fertig")
+        with page.expect_download() as download:
+            page.click("a:has-text('PDF herunterladen')")
+        reader = pypdf.PdfReader(io.BytesIO(download.value.path().read_bytes()))
+        text = "\n".join(p.extract_text() for p in reader.pages)
+        assert "Tagesordnung" in text
+        assert "4. Sitzung" in text
+        assert _violations(page) == []
+        # The meeting page now lists the pack it made.
+        page.goto(f"{live_server}/board/meetings/{meeting_id}")
+        expect(section.locator("a:has-text('Sitzungsunterlage: 4. Sitzung')")).to_have_count(1)
     finally:
         context.close()

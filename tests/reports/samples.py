@@ -240,7 +240,7 @@ def meeting_pack(items: int = 30, figures: tuple[reports.Figure, ...] = ()) -> r
 
 def project_report(waves: int = 2, per_wave: int = 8) -> reports.ProjectReport:
     """Return the status of ``waves`` waves of ``per_wave`` projects."""
-    statuses = ("geplant", "in Arbeit", "in Arbeit", "abgeschlossen")
+    statuses = ("Grün: im Plan", "Gelb: gefährdet", "Grün: im Plan", "Rot: nicht im Plan")
     return reports.ProjectReport(
         title="Ki:GO – Stand der Projekte",
         as_of=dt.date(2026, 11, 22),
@@ -259,6 +259,10 @@ def project_report(waves: int = 2, per_wave: int = 8) -> reports.ProjectReport:
                         next_milestone="Abnahme",
                         due=dt.date(2026, 11, 1) + dt.timedelta(days=10 * p),
                         late=p % 3 == 0,
+                        reason="Die Ausschreibung verzögert sich." if p % 2 else "",
+                        staff_days=40 + p,
+                        staff_days_spent=12 + p,
+                        late_milestones=1 if p % 3 == 0 else 0,
                     )
                     for p in range(per_wave)
                 ),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 from decimal import Decimal
 
+import plotly.graph_objects as go
 import pytest
 
 import reports
@@ -16,6 +18,11 @@ TEXTS = reports.ChartTexts("Titel", "x-Achse", "y-Achse")
 def plotted(trace_values: object) -> list[object]:
     """Return a trace's values as plain Python values, labels unescaped as Plotly shows them."""
     return [html.unescape(v) if isinstance(v, str) else v for v in list(trace_values)]  # type: ignore[call-overload]
+
+
+def figure(chart: reports.Chart) -> go.Figure:
+    """Return the chart's figure read by Plotly, which checks every property against its schema."""
+    return go.Figure(chart.figure)
 
 
 def column(table: reports.DataTable, index: int) -> list[object]:
@@ -29,7 +36,7 @@ def test_funnel_table_is_the_stacked_bars() -> None:
         counts=((12, 3), (5, 0)),
     )
     chart = reports.idea_funnel(data, TEXTS, "de")
-    bars = chart.figure.data
+    bars = figure(chart).data
     assert [bar.name for bar in bars] == ["Bürgerservice", "Personal"]
     for j, bar in enumerate(bars):
         assert plotted(bar.y) == column(chart.table, 0)
@@ -48,7 +55,7 @@ def test_participation_by_unit_is_per_100_staff() -> None:
         series=(reports.Series("Ideen", (10, 10)), reports.Series("Kommentare", (3, 0))),
     )
     chart = reports.participation_by_unit(data, TEXTS, "de")
-    assert list(chart.figure.data[0].y) == [2.5, 12.5]
+    assert list(figure(chart).data[0].y) == [2.5, 12.5]
     assert chart.table.rows == (("Jugendamt", 2.5, 0.75), ("Tiefbauamt", 12.5, 0.0))
     assert chart.table.display_rows("de")[0] == ("Jugendamt", "2,5", "0,8")
     assert chart.table.display_rows("en")[0] == ("Jugendamt", "2.5", "0.8")
@@ -58,11 +65,9 @@ def test_participation_over_time_writes_dates_as_the_locale() -> None:
     periods = (dt.date(2026, 1, 1), dt.date(2026, 2, 1))
     data = reports.ParticipationOverTime(periods, (reports.Series("Ideen", (1234, 7)),))
     chart = reports.participation_over_time(data, TEXTS, "de")
-    assert chart.figure.layout.separators == ",."
-    assert chart.figure.layout.xaxis.tickformat == "%d.%m.%Y"
-    assert [d.date() if isinstance(d, dt.datetime) else d for d in chart.figure.data[0].x] == list(
-        periods
-    )
+    assert figure(chart).layout.separators == ",."
+    assert figure(chart).layout.xaxis.tickformat == "%d.%m.%Y"
+    assert list(figure(chart).data[0].x) == ["2026-01-01", "2026-02-01"]
     assert chart.table.display_rows("de") == (("01.01.2026", "1.234"), ("01.02.2026", "7"))
     assert chart.table.to_csv().decode().splitlines()[1] == "2026-01-01,1234"
 
@@ -78,7 +83,7 @@ def test_ranking_contributions_in_points_with_the_engines_totals() -> None:
         score_label="Punkte",
     )
     chart = reports.ranking_contributions(data, TEXTS, "de")
-    bars, totals = chart.figure.data[:2], chart.figure.data[2]
+    bars, totals = figure(chart).data[:2], figure(chart).data[2]
     assert plotted(bars[0].y) == ["1. E-Akte", "2. Chatbot"]
     assert list(bars[0].x) == pytest.approx(column(chart.table, 2))
     assert list(bars[1].x) == pytest.approx(column(chart.table, 3))
@@ -114,7 +119,7 @@ def test_value_effort_marks_the_portfolio_by_shape_and_colour() -> None:
         status_label="Status",
     )
     chart = reports.value_effort(data, TEXTS, "de")
-    inside, outside = chart.figure.data
+    inside, outside = figure(chart).data
     assert (inside.marker.symbol, outside.marker.symbol) == ("circle", "diamond-open")
     assert inside.marker.color != outside.marker.color
     assert list(inside.x) == [1234.56, 90000.0]
@@ -131,7 +136,7 @@ def test_value_effort_marks_the_portfolio_by_shape_and_colour() -> None:
 def test_rank_probabilities_are_written_in_the_cells() -> None:
     data = reports.RankProbabilities(ideas=("A", "B"), shares=((0.75, 0.25), (0.25, 0.75)))
     chart = reports.rank_probabilities(data, TEXTS, "de")
-    heatmap = chart.figure.data[0]
+    heatmap = figure(chart).data[0]
     assert [list(row) for row in heatmap.z] == [list(row[1:]) for row in chart.table.rows]
     assert [list(row) for row in heatmap.text] == [["75\xa0%", "25\xa0%"], ["25\xa0%", "75\xa0%"]]
     with pytest.raises(reports.InvalidReportData, match="outside"):
@@ -143,8 +148,13 @@ def test_project_status_by_wave() -> None:
         ("Welle 1", "Welle 2"), ("geplant", "in Arbeit"), ((1, 4), (3, 0))
     )
     chart = reports.project_status_by_wave(data, TEXTS, "de")
-    assert [list(bar.y) for bar in chart.figure.data] == [[1, 3], [4, 0]]
+    assert [list(bar.y) for bar in figure(chart).data] == [[1, 3], [4, 0]]
     assert chart.table.rows == (("Welle 1", 1, 4), ("Welle 2", 3, 0))
+    lights = reports.ProjectStatusByWave(
+        ("Welle 1",), ("grün", "rot"), ((1, 2),), colours=("#00755e", "#a3213d")
+    )
+    bars = figure(reports.project_status_by_wave(lights, TEXTS, "de")).data
+    assert [bar.marker.color for bar in bars] == ["#00755e", "#a3213d"]
 
 
 def test_late_milestones_by_days_late() -> None:
@@ -159,7 +169,7 @@ def test_late_milestones_by_days_late() -> None:
         due_label="fällig",
     )
     chart = reports.late_milestones(data, TEXTS, "de")
-    assert list(chart.figure.data[0].x) == [52, 10] == column(chart.table, 3)
+    assert list(figure(chart).data[0].x) == [52, 10] == column(chart.table, 3)
     assert chart.table.display_rows("de")[0] == ("Chatbot", "Start", "01.10.2026", "52")
     on_time = reports.LateMilestones(as_of, (reports.Milestone("X", "Y", as_of),), "P", "D")
     with pytest.raises(reports.InvalidReportData, match="not before"):
@@ -168,11 +178,53 @@ def test_late_milestones_by_days_late() -> None:
 
 def test_labels_are_shown_as_text_not_markup() -> None:
     data = reports.IdeaFunnel(("<b>neu</b> %{x}",), ("<a href='x'>Feld</a>",), ((1,),))
-    figure = reports.idea_funnel(data, TEXTS, "de").figure
-    assert "<" not in figure.data[0].y[0]
-    assert "%{" not in figure.data[0].y[0]
-    assert "<a" not in figure.data[0].name
-    assert plotted(figure.data[0].y) == ["<b>neu</b> %{x}"]
+    bar = figure(reports.idea_funnel(data, TEXTS, "de")).data[0]
+    assert "<" not in bar.y[0]
+    assert "%{" not in bar.y[0]
+    assert "<a" not in bar.name
+    assert plotted(bar.y) == ["<b>neu</b> %{x}"]
+
+
+EVERY_FIGURE = [
+    (reports.idea_funnel, reports.IdeaFunnel(("a",), ("</script>",), ((1,),))),
+    (
+        reports.participation_over_time,
+        reports.ParticipationOverTime((dt.date(2026, 1, 1),), (reports.Series("s", (2,)),)),
+    ),
+    (
+        reports.participation_by_unit,
+        reports.ParticipationByUnit(("a",), (5,), (reports.Series("s", (1,)),)),
+    ),
+    (
+        reports.ranking_contributions,
+        reports.RankingContributions(("a",), (1,), (0.5,), ("k",), ((0.5,),), "Rang", "Punkte"),
+    ),
+    (
+        reports.value_effort,
+        reports.ValueEffort(("a",), (0.5,), (Decimal("1.5"),), (3.0,), (True,), "p", "o", "d", "s"),
+    ),
+    (reports.rank_probabilities, reports.RankProbabilities(("a",), ((1.0,),))),
+    (reports.project_status_by_wave, reports.ProjectStatusByWave(("w",), ("s",), ((1,),))),
+    (
+        reports.late_milestones,
+        reports.LateMilestones(
+            dt.date(2026, 2, 1), (reports.Milestone("p", "m", dt.date(2026, 1, 1)),), "P", "D"
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("build", "data"), EVERY_FIGURE)
+def test_every_figure_is_valid_plotly_json_safe_in_a_script_block(
+    build: object, data: object
+) -> None:
+    chart = build(data, TEXTS, "en")  # type: ignore[operator]
+    # Plotly raises on any property its schema does not know or value it does not accept.
+    checked = go.Figure(chart.figure)
+    assert checked.layout.title.text == "Titel"
+    text = chart.figure_json()
+    assert "<" not in text
+    assert json.loads(text) == json.loads(json.dumps(chart.figure))
 
 
 @pytest.mark.parametrize(

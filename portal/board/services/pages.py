@@ -25,6 +25,7 @@ from portal.board.models import (
 from portal.board.services import access, meetings, votes
 from portal.board.services.decisions import Departure, departure
 from portal.board.services.standing import NOT_RANKED, Standing, standings_of
+from portal.core.registry import Section, page_sections
 from portal.extensions import db
 
 
@@ -146,6 +147,8 @@ class MeetingPage:
     suggestions: list[meetings.Suggestion] = field(default_factory=list)
     to_approve: list[Meeting] = field(default_factory=list)
     approved_in: Meeting | None = None
+    #: What other modules add to the page, by place (the insights' meeting pack in "aside").
+    sections: dict[str, list[Section]] = field(default_factory=dict)
 
     @property
     def open_for_me(self) -> list[ItemView]:
@@ -190,6 +193,7 @@ def meeting_page(meeting: Meeting, user: User) -> MeetingPage:
             if meeting.minutes_approved_in_id
             else None
         ),
+        sections=page_sections("meeting", meeting, user),
     )
 
 

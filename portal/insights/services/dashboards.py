@@ -6,7 +6,10 @@ their tables come from `reports`; this module decides who sees which chart, gath
 numbers and applies the filters of the page (round, field of action, org unit, period).
 
 Who sees what: the idea funnel and participation are aggregates of what all staff can read on
-the idea pages, so every signed-in member of staff sees them. The charts of a ranking follow the
+the idea pages, and the projects by wave and status and the late milestones what all staff read
+in the portfolio, so every signed-in member of staff sees them (the period filter applies to
+ideas and participation; a project's charts follow its round, field and org unit). The charts
+of a ranking follow the
 ranking itself (`ranking.may_see_ranking`): board members and moderators while the round is
 scored and decided, everybody once it is published.
 """
@@ -14,7 +17,6 @@ scored and decided, everybody once it is published.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -28,15 +30,25 @@ from portal.accounts.models import OrgUnit, User
 from portal.core.errors import DomainError, Forbidden, NotFound
 from portal.extensions import db
 from portal.ideas.models import Comment, FieldOfAction, Idea, IdeaState, Support, idea_org_unit
+from portal.projects.models import Milestone, Project, Traffic, Wave
+from portal.projects.services.time import today
 from portal.rounds.models import Round, RoundIdea
 from portal.rounds.services import analysis, portfolio, ranking
 
 #: Charts every signed-in member of staff sees.
-STAFF_CHARTS = ("funnel", "over_time", "by_unit")
+STAFF_CHARTS = ("funnel", "over_time", "by_unit", "project_status", "late_milestones")
 #: Charts of a round's ranking, shown to those who may read the ranking.
 RANKING_CHARTS = ("contributions", "value_effort", "probabilities")
 #: How many leading ideas the ranking chart shows: a bar each must stay readable.
 RANKING_BARS = 20
+#: The palette's colours nearest a traffic light, so that red reads as red.
+TRAFFIC_COLOURS = {
+    Traffic.GREEN: reports.PALETTE[2],
+    Traffic.YELLOW: reports.PALETTE[6],
+    Traffic.RED: reports.PALETTE[4],
+}
+#: How many late milestones the chart shows, the longest overdue first.
+LATE_BARS = 20
 
 
 @dataclass(frozen=True)
@@ -83,12 +95,6 @@ class ChartView:
 
     key: str
     chart: reports.Chart
-
-    def figure_json(self) -> str:
-        """Return the figure as JSON for plotly.js, safe inside a `<script>` data block."""
-        text: str = self.chart.figure.to_json()
-        # A "</script>" in a label would end the data block; JSON allows "<" escaped.
-        return text.replace("<", "\\u003c")
 
 
 @dataclass(frozen=True)
@@ -137,15 +143,26 @@ def _units_below(unit_id: int) -> list[int]:
 def _idea_scope(filters: Filters, units: list[int] | None) -> list[ColumnElement[bool]]:
     """Return the conditions on `Idea` that the round, field and org unit filters set."""
     conditions: list[ColumnElement[bool]] = [Idea.state != IdeaState.DRAFT]
-    if filters.round_id is not None:
-        conditions.append(
-            Idea.id.in_(select(RoundIdea.idea_id).where(RoundIdea.round_id == filters.round_id))
-        )
     if filters.field_id is not None:
         conditions.append(Idea.field_of_action_id == filters.field_id)
+    return conditions + _linked(Idea.id, replace(filters, field_id=None), units)
+
+
+def _linked(idea_id: Any, filters: Filters, units: list[int] | None) -> list[ColumnElement[bool]]:
+    """Return the conditions on the column *idea_id* (of an idea, support or comment) that
+    the round, field and org unit filters set."""
+    conditions: list[ColumnElement[bool]] = []
+    if filters.round_id is not None:
+        conditions.append(
+            idea_id.in_(select(RoundIdea.idea_id).where(RoundIdea.round_id == filters.round_id))
+        )
+    if filters.field_id is not None:
+        conditions.append(
+            idea_id.in_(select(Idea.id).where(Idea.field_of_action_id == filters.field_id))
+        )
     if units is not None:
         conditions.append(
-            Idea.id.in_(
+            idea_id.in_(
                 select(idea_org_unit.c.idea_id).where(idea_org_unit.c.org_unit_id.in_(units))
             )
         )
@@ -163,37 +180,24 @@ def _period(column: Any, filters: Filters) -> list[ColumnElement[bool]]:
 
 
 def _month(column: Any) -> Any:
-    """Return the SQL expression of the month (`YYYY-MM`, UTC) of the time *column*."""
+    """Return the SQL expression that groups the time *column* by month (UTC); `_month_key`
+    reads its values."""
     if db.session.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM")
-    return func.strftime("%Y-%m", column)
+        return func.date_trunc("month", func.timezone("UTC", column))
+    # SQLite keeps the times in UTC as text, `YYYY-MM-DD HH:MM:SS…`: a prefix is cheaper than
+    # parsing every row's time with strftime.
+    return func.substr(column, 1, 7)
 
 
-class _Counts:
-    """The three kinds of participation: ideas, supports, comments, each with its time and
-    its person, restricted to the ideas in scope."""
-
-    def __init__(self, filters: Filters, units: list[int] | None) -> None:
-        self.filters = filters
-        self.scope = _idea_scope(filters, units)
-
-    def kinds(self) -> list[tuple[str, Any, Any, Callable[[Any], Any]]]:
-        """Return (name, time column, person column, how to join the ideas) per kind."""
-        return [
-            (_("Ideas"), Idea.submitted_at, Idea.author_id, lambda s: s),
-            (_("Supports"), Support.created_at, Support.user_id, _via(Support.idea_id)),
-            (_("Comments"), Comment.created_at, Comment.author_id, _via(Comment.idea_id)),
-        ]
-
-
-def _via(column: Any) -> Callable[[Any], Any]:
-    return lambda statement: statement.join(Idea, Idea.id == column)
+def _month_key(value: str | dt.datetime) -> str:
+    """Return the month `YYYY-MM` of a value of `_month`."""
+    return value if isinstance(value, str) else f"{value:%Y-%m}"
 
 
 def idea_funnel(filters: Filters, units: list[int] | None, locale: str) -> reports.Chart:
     """Return the ideas in scope by state and field of action."""
     rows = db.session.execute(
-        select(Idea.state, Idea.field_of_action_id, func.count(Idea.id))
+        select(Idea.state, Idea.field_of_action_id, func.count())
         .where(*_idea_scope(filters, units), *_period(Idea.submitted_at, filters))
         .group_by(Idea.state, Idea.field_of_action_id)
     ).all()
@@ -213,26 +217,61 @@ def idea_funnel(filters: Filters, units: list[int] | None, locale: str) -> repor
     return reports.idea_funnel(data, texts, locale)
 
 
-def participation_over_time(
-    filters: Filters, units: list[int] | None, locale: str
-) -> reports.Chart:
-    """Return ideas, supports and comments per month."""
-    counts = _Counts(filters, units)
-    per_kind: list[dict[str, int]] = []
-    for _name, at, _person, join in counts.kinds():
+@dataclass(frozen=True)
+class Participation:
+    """Ideas, supports and comments in scope, each counted per month and per org unit of the
+    person (None: a person without one, or a deleted comment's)."""
+
+    #: One mapping per kind, in the order of `kinds()`: (month `YYYY-MM`, org unit id) → count.
+    counts: tuple[dict[tuple[str, int | None], int], ...]
+
+    @staticmethod
+    def kinds() -> tuple[str, ...]:
+        """Return the names of the kinds, in the order of `counts`."""
+        return (_("Ideas"), _("Supports"), _("Comments"))
+
+
+def participation(filters: Filters, units: list[int] | None) -> Participation:
+    """Count ideas, supports and comments per month and person's org unit, one grouped
+    statement per kind for both participation charts."""
+    # Supports and comments are given to ideas that are no longer drafts (an idea never returns
+    # to draft), so they need the idea row only for the field of action.
+    kinds = (
+        (Idea, Idea.submitted_at, Idea.author_id, _idea_scope(filters, units)),
+        (Support, Support.created_at, Support.user_id, _linked(Support.idea_id, filters, units)),
+        (Comment, Comment.created_at, Comment.author_id, _linked(Comment.idea_id, filters, units)),
+    )
+    found = []
+    for model, at, person, scope in kinds:
         month = _month(at)
-        statement = join(select(month, func.count()).select_from(at.class_))
-        statement = statement.where(*counts.scope, at.is_not(None), *_period(at, filters)).group_by(
-            month
-        )
-        per_kind.append(dict(db.session.execute(statement).all()))
-    months = sorted({m for found in per_kind for m in found})
-    periods = _all_months(months)
+        rows = db.session.execute(
+            select(month, User.org_unit_id, func.count())
+            .select_from(model)
+            .outerjoin(User, User.id == person)
+            .where(*scope, at.is_not(None), *_period(at, filters))
+            .group_by(month, User.org_unit_id)
+        ).all()
+        found.append({(_month_key(m), unit): count for m, unit, count in rows})
+    return Participation(tuple(found))
+
+
+def participation_over_time(
+    filters: Filters, units: list[int] | None, locale: str, found: Participation | None = None
+) -> reports.Chart:
+    """Return ideas, supports and comments per month (*found*: their counts, if gathered)."""
+    found = found or participation(filters, units)
+    per_kind: list[dict[str, int]] = []
+    for counts in found.counts:
+        months: dict[str, int] = {}
+        for (month, _unit), count in counts.items():
+            months[month] = months.get(month, 0) + count
+        per_kind.append(months)
+    periods = _all_months(sorted({m for months in per_kind for m in months}))
     data = reports.ParticipationOverTime(
         periods=tuple(dt.date(int(p[:4]), int(p[5:]), 1) for p in periods),
         series=tuple(
-            reports.Series(name, tuple(float(found.get(p, 0)) for p in periods))
-            for (name, *_rest), found in zip(counts.kinds(), per_kind, strict=True)
+            reports.Series(name, tuple(float(months.get(p, 0)) for p in periods))
+            for name, months in zip(found.kinds(), per_kind, strict=True)
         ),
     )
     texts = reports.ChartTexts(_("Participation per month"), _("Month"), _("Count"))
@@ -251,20 +290,19 @@ def _all_months(months: list[str]) -> list[str]:
     return found
 
 
-def participation_by_unit(filters: Filters, units: list[int] | None, locale: str) -> reports.Chart:
-    """Return ideas, supports and comments per 100 staff of each org unit (the person's own)."""
-    counts = _Counts(filters, units)
+def participation_by_unit(
+    filters: Filters, units: list[int] | None, locale: str, found: Participation | None = None
+) -> reports.Chart:
+    """Return ideas, supports and comments per 100 staff of each org unit (the person's own;
+    *found*: their counts, if gathered)."""
+    found = found or participation(filters, units)
     per_kind: list[dict[int, int]] = []
-    for _name, at, person, join in counts.kinds():
-        statement = join(
-            select(User.org_unit_id, func.count())
-            .select_from(at.class_)
-            .join(User, User.id == person)
-        )
-        statement = statement.where(
-            *counts.scope, at.is_not(None), *_period(at, filters), User.org_unit_id.is_not(None)
-        ).group_by(User.org_unit_id)
-        per_kind.append(dict(db.session.execute(statement).all()))
+    for counts in found.counts:
+        by_unit: dict[int, int] = {}
+        for (_month, unit), count in counts.items():
+            if unit is not None:
+                by_unit[unit] = by_unit.get(unit, 0) + count
+        per_kind.append(by_unit)
     staff_query = (
         select(OrgUnit.id, OrgUnit.code, func.count(User.id))
         .join(User, User.org_unit_id == OrgUnit.id)
@@ -279,14 +317,72 @@ def participation_by_unit(filters: Filters, units: list[int] | None, locale: str
         units=tuple(code for _id, code, _n in staff),
         staff=tuple(n for _id, _code, n in staff),
         series=tuple(
-            reports.Series(name, tuple(float(found.get(unit_id, 0)) for unit_id, _c, _n in staff))
-            for (name, *_rest), found in zip(counts.kinds(), per_kind, strict=True)
+            reports.Series(name, tuple(float(by_unit.get(unit_id, 0)) for unit_id, _c, _n in staff))
+            for name, by_unit in zip(found.kinds(), per_kind, strict=True)
         ),
     )
     texts = reports.ChartTexts(
         _("Participation per 100 staff by org unit"), _("Org unit"), _("Per 100 staff")
     )
     return reports.participation_by_unit(data, texts, locale)
+
+
+def _project_scope(filters: Filters, units: list[int] | None) -> list[ColumnElement[bool]]:
+    """Return the conditions on `Project` that the round, field and org unit filters set."""
+    conditions: list[ColumnElement[bool]] = []
+    if filters.round_id is not None:
+        conditions.append(Project.round_id == filters.round_id)
+    if filters.field_id is not None:
+        conditions.append(Project.field_of_action_id == filters.field_id)
+    if units is not None:
+        conditions.append(Project.org_unit_id.in_(units))
+    return conditions
+
+
+def project_status(filters: Filters, units: list[int] | None, locale: str) -> reports.Chart:
+    """Return the projects of each wave (and those without one) by status."""
+    rows = db.session.execute(
+        select(Project.wave_id, Project.traffic, func.count())
+        .where(*_project_scope(filters, units))
+        .group_by(Project.wave_id, Project.traffic)
+    ).all()
+    waves = db.session.execute(select(Wave.id, Wave.name).order_by(Wave.starts_on, Wave.id)).all()
+    counts = {(wave_id, traffic): count for wave_id, traffic, count in rows}
+    shown: list[tuple[int | None, str]] = [(w.id, w.name) for w in waves]
+    if any(wave_id is None for wave_id, _traffic in counts):
+        shown.append((None, _("No wave yet")))
+    data = reports.ProjectStatusByWave(
+        waves=tuple(name for _id, name in shown),
+        statuses=tuple(str(traffic.label) for traffic in Traffic),
+        counts=tuple(tuple(counts.get((i, t), 0) for t in Traffic) for i, _name in shown),
+        colours=tuple(TRAFFIC_COLOURS[t] for t in Traffic),
+    )
+    texts = reports.ChartTexts(_("Projects by wave and status"), _("Wave"), _("Projects"))
+    return reports.project_status_by_wave(data, texts, locale)
+
+
+def late_milestones(filters: Filters, units: list[int] | None, locale: str) -> reports.Chart:
+    """Return the milestones that are due and not reached, the longest overdue first."""
+    as_of = today()
+    rows = db.session.execute(
+        select(Project.title, Milestone.title, Milestone.due_on)
+        .join(Project, Project.id == Milestone.project_id)
+        .where(
+            Milestone.done_on.is_(None), Milestone.due_on < as_of, *_project_scope(filters, units)
+        )
+        .order_by(Milestone.due_on, Milestone.id)
+        .limit(LATE_BARS)
+    ).all()
+    data = reports.LateMilestones(
+        as_of=as_of,
+        milestones=tuple(reports.Milestone(project, name, due) for project, name, due in rows),
+        project_label=_("Project"),
+        due_label=_("Due on"),
+    )
+    texts = reports.ChartTexts(
+        _("Milestones overdue the longest"), _("Days overdue"), _("Milestone")
+    )
+    return reports.late_milestones(data, texts, locale)
 
 
 @dataclass(frozen=True)
@@ -309,13 +405,11 @@ class RankingData:
         return self.titles.get(idea.id, idea.title)
 
 
-def _portfolio(round_: Round, user: User | None) -> frozenset[int]:
-    """Return the ids of the ideas the portfolio proposal selects for *round_*, or none where
-    it cannot be made (no reader, no limits, ideas without estimates only)."""
-    if user is None:
-        return frozenset()
+def _portfolio(round_: Round, state: ranking.RankingState) -> frozenset[int]:
+    """Return the ids of the ideas the portfolio proposal selects for *round_* in *state*, or
+    none where it cannot be made (no limits, ideas without estimates only)."""
     try:
-        found = portfolio.proposal(round_, user)
+        found = portfolio.of_state(round_, state)
     except DomainError:
         return frozenset()
     if found.unavailable:
@@ -325,8 +419,8 @@ def _portfolio(round_: Round, user: User | None) -> frozenset[int]:
 
 def ranking_data(round_: Round, user: User | None = None) -> RankingData:
     """Gather the ranking of *round_* from its stored state (storing it and starting its
-    analyses if the round has moved on), its ideas' estimates and, read as *user*, the
-    portfolio proposal."""
+    analyses if the round has moved on), its ideas' estimates and, where *user* may read the
+    ranking, the portfolio proposal."""
     current = analysis.current(round_)
     state = current.state
     rows = db.session.execute(
@@ -334,12 +428,15 @@ def ranking_data(round_: Round, user: User | None = None) -> RankingData:
             Idea.id.in_(state.idea_ids)
         )
     ).all()
+    # The proposal is read in the state just read rather than through `portfolio.proposal`,
+    # which would read the stored state a second time.
+    readable = user is not None and ranking.may_see_ranking(round_, user)
     return RankingData(
         state,
         ranking.rank(state),
         {row.id: (row.cost_euros, row.effort_days) for row in rows},
         current.analysis,
-        _portfolio(round_, user),
+        _portfolio(round_, state) if readable else frozenset(),
         {row.id: row.title for row in rows},
     )
 
@@ -428,10 +525,13 @@ def _filters_known(filters: Filters) -> tuple[Filters, list[int] | None]:
 def dashboard(user: User, filters: Filters, locale: str) -> Dashboard:
     """Return the dashboard for *user* under *filters*."""
     filters, units = _filters_known(filters)
+    found = participation(filters, units)
     charts = [
         ChartView("funnel", idea_funnel(filters, units, locale)),
-        ChartView("over_time", participation_over_time(filters, units, locale)),
-        ChartView("by_unit", participation_by_unit(filters, units, locale)),
+        ChartView("over_time", participation_over_time(filters, units, locale, found)),
+        ChartView("by_unit", participation_by_unit(filters, units, locale, found)),
+        ChartView("project_status", project_status(filters, units, locale)),
+        ChartView("late_milestones", late_milestones(filters, units, locale)),
     ]
     round_, note = _round_for(filters, user)
     pending = False
@@ -460,6 +560,8 @@ def chart(user: User, key: str, filters: Filters, locale: str) -> reports.Chart:
         "funnel": idea_funnel,
         "over_time": participation_over_time,
         "by_unit": participation_by_unit,
+        "project_status": project_status,
+        "late_milestones": late_milestones,
     }
     if key in builders:
         return builders[key](filters, units, locale)

@@ -13,6 +13,7 @@ import csv
 import hashlib
 import hmac
 import io
+import json
 import zipfile
 from collections.abc import Iterable
 from operator import itemgetter
@@ -143,6 +144,12 @@ def round_export(round_: Round, user: User) -> dict[str, Any]:
     for a round that cannot be ranked yet.
     """
     ranking.require_ranking_reader(round_, user)
+    return export_of(round_)
+
+
+def export_of(round_: Round) -> dict[str, Any]:
+    """Return the export of *round_*'s ranking, for a caller that has authorised its reader
+    (a document the board asked for); raise `RankingUnavailable` like `round_export`."""
     inputs = analysis.current_inputs(round_)
     ranked = ranking.rank(inputs)
     return {
@@ -196,8 +203,18 @@ def _csv(columns: tuple[str, ...], rows: Iterable[Iterable[Any]]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def csv_bundle(export: dict[str, Any]) -> bytes:
-    """Return the export as a ZIP archive of CSV files with the same content (`CSV_FILES`)."""
+def filename(round_id: int, extension: str) -> str:
+    """Return the name the export of round *round_id* is downloaded as."""
+    return f"wandelwerk-round-{round_id}.{extension}"
+
+
+def json_file(export: dict[str, Any]) -> bytes:
+    """Return the export as the JSON file that is downloaded (UTF-8, compact)."""
+    return json.dumps(export, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def csv_files(export: dict[str, Any]) -> dict[str, bytes]:
+    """Return the export as CSV files with the same content, by name (`CSV_FILES`)."""
     method = export["method"]
     tables: dict[str, Iterable[Iterable[Any]]] = {
         "round.csv": [
@@ -228,8 +245,13 @@ def csv_bundle(export: dict[str, Any]) -> bytes:
         "ranking.csv": map(itemgetter(*CSV_FILES["ranking.csv"]), export["ranking"]),
         "set_apart.csv": map(itemgetter(*CSV_FILES["set_apart.csv"]), export["set_apart"]),
     }
+    return {name: _csv(columns, tables[name]) for name, columns in CSV_FILES.items()}
+
+
+def csv_bundle(export: dict[str, Any]) -> bytes:
+    """Return the export as a ZIP archive of its CSV files (`csv_files`)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, columns in CSV_FILES.items():
-            archive.writestr(name, _csv(columns, tables[name]))
+        for name, data in csv_files(export).items():
+            archive.writestr(name, data)
     return out.getvalue()

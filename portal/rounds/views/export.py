@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Response
 from flask.typing import ResponseReturnValue
 
@@ -25,8 +23,7 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
 @allow(SIGNED_IN)
 def export_json(round_id: int) -> ResponseReturnValue:
     found = export.round_export(access.get_round(round_id), signed_in_user())
-    body = json.dumps(found, ensure_ascii=False, separators=(",", ":")).encode()
-    return _download(body, "application/json", f"wandelwerk-round-{round_id}.json")
+    return _download(export.json_file(found), "application/json", export.filename(round_id, "json"))
 
 
 @bp.route("/<int:round_id>/export.zip")
@@ -34,4 +31,4 @@ def export_json(round_id: int) -> ResponseReturnValue:
 def export_zip(round_id: int) -> ResponseReturnValue:
     found = export.round_export(access.get_round(round_id), signed_in_user())
     body = export.csv_bundle(found)
-    return _download(body, "application/zip", f"wandelwerk-round-{round_id}.zip")
+    return _download(body, "application/zip", export.filename(round_id, "zip"))

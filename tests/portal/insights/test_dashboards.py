@@ -2,6 +2,7 @@
 chart's data, the CSV of exactly that table, and a fixed number of statements."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -11,8 +12,11 @@ from portal.accounts.models import Role
 from portal.extensions import db
 from portal.ideas.services import discussion
 from portal.insights.services import dashboards
+from portal.projects.models import Milestone, Traffic
+from portal.projects.services import projects
 from portal.rounds.models import RoundPhase
 from tests import factories
+from tests.portal.projects.helpers import places
 from tests.portal.rounds.test_ranking_page import scored  # noqa: F401 - a fixture
 
 P = RoundPhase
@@ -21,7 +25,7 @@ PREPARING = {Role.BOARD_MEMBER, Role.MODERATOR}
 
 
 def _trace_values(figure, axis):
-    return [list(trace[axis]) for trace in figure.data if trace.type == "bar"]
+    return [list(trace[axis]) for trace in figure["data"] if trace["type"] == "bar"]
 
 
 def test_the_funnel_counts_ideas_by_state_and_field_and_its_table_equals_the_bars(db):
@@ -164,3 +168,84 @@ def test_the_dashboard_takes_a_fixed_number_of_statements(
 
     assert len(many) == len(few)
     assert len(few) <= 45
+
+
+def test_participation_keeps_to_the_field_and_period_and_both_charts_count_alike(db):
+    unit = factories.org_unit(code="Amt 32")
+    field = factories.field_of_action("E-Akte")
+    other = factories.field_of_action("Arbeiten 4.0")
+    people = [factories.user(org_unit=unit) for _ in range(4)]
+    inside = factories.idea(author=people[0], field_of_action_id=field.id)
+    outside = factories.idea(author=people[0], field_of_action_id=other.id)
+    earlier = dt.datetime(2026, 1, 15, 9, tzinfo=dt.UTC)
+    later = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+    discussion.support(inside, people[1], at=earlier)
+    discussion.support(inside, people[2], at=later)
+    discussion.support(outside, people[3], at=later)
+    discussion.add_comment(inside, people[1], "Gute Idee.", at=later)
+    discussion.add_comment(outside, people[2], "Auch gut.", at=later)
+    db.session.commit()
+    filters = dashboards.Filters(field_id=field.id, since=dt.date(2026, 2, 1))
+
+    over_time = dashboards.participation_over_time(filters, None, "en")
+    by_unit = dashboards.participation_by_unit(filters, None, "en")
+
+    # Only the support and the comment on the idea of the field given since February count.
+    march = next(row for row in over_time.table.rows if row[0] == dt.date(2026, 3, 1))
+    assert march[2:] == (1.0, 1.0)
+    assert sum(row[2] for row in over_time.table.rows) == 1.0
+    row = next(r for r in by_unit.table.rows if r[0] == "Amt 32")
+    # One support and one comment among four staff of the unit: 25 per 100 each.
+    assert row[2:] == (25.0, 25.0)
+    # The lines of supports and comments are the columns of the table.
+    assert [list(t["y"]) for t in over_time.figure["data"]][1:] == [
+        [r[2] for r in over_time.table.rows],
+        [r[3] for r in over_time.table.rows],
+    ]
+
+
+def test_projects_by_wave_and_the_milestones_overdue_longest(db, monkeypatch):
+    found = places()
+    without_wave = projects.create_project(
+        found.spare,
+        projects.ProjectData(
+            "Ohne Welle", found.owner.id, dt.date(2026, 3, 1), dt.date(2027, 3, 1)
+        ),
+        found.setup.moderator,
+    )
+    found.project.traffic, found.project.traffic_reason = Traffic.RED, "Verzug beim Anbieter"
+    db.session.add_all(
+        [
+            Milestone(project_id=found.project.id, title="Abnahme", due_on=dt.date(2026, 10, 1)),
+            Milestone(project_id=without_wave.id, title="Start", due_on=dt.date(2026, 11, 12)),
+            Milestone(
+                project_id=found.project.id,
+                title="Schulung",
+                due_on=dt.date(2026, 9, 1),
+                done_on=dt.date(2026, 9, 3),
+            ),
+            Milestone(project_id=found.project.id, title="Ende", due_on=dt.date(2027, 1, 31)),
+        ]
+    )
+    db.session.commit()
+    monkeypatch.setattr(dashboards, "today", lambda: dt.date(2026, 11, 22))
+
+    with force_locale("en"):
+        status = dashboards.project_status(dashboards.Filters(), None, "en")
+        late = dashboards.late_milestones(dashboards.Filters(), None, "en")
+        elsewhere = dashboards.late_milestones(
+            dashboards.Filters(field_id=factories.field_of_action("Klima").id), None, "en"
+        )
+
+    assert status.table.rows == (("Welle 1", 0, 0, 1), ("No wave yet", 1, 0, 0))
+    # The columns of the table are the stacked bars, status by status.
+    assert _trace_values(status.figure, "y") == [
+        [row[j] for row in status.table.rows] for j in (1, 2, 3)
+    ]
+    # Reached and future milestones are not late; the longest overdue comes first.
+    assert late.table.rows == (
+        ("Online-Termine", "Abnahme", dt.date(2026, 10, 1), 52),
+        ("Ohne Welle", "Start", dt.date(2026, 11, 12), 10),
+    )
+    assert _trace_values(late.figure, "x") == [[52, 10]]
+    assert elsewhere.table.rows == ()

@@ -4,6 +4,7 @@ hidden from everybody else until then."""
 
 import io
 import re
+import zipfile
 
 import pypdf
 import pytest
@@ -14,6 +15,7 @@ from portal.core.tenancy import set_tenant
 from portal.extensions import db
 from portal.insights.models import DocumentKind, DocumentState, GeneratedDocument
 from portal.insights.services import dashboards, documents
+from portal.insights.services.sources import Subject
 from portal.rounds.models import RoundPhase
 from tests import factories
 from tests.conftest import csrf_token, start_session
@@ -68,11 +70,19 @@ def test_the_council_paper_is_generated_and_reads_back(client, paper):
     assert "/StructTreeRoot" in reader.trailer["/Root"]
     assert re.search(r"pdfaid:part(>|=\")3", xmp(reader))
     assert re.search(r"pdfaid:conformance(>|=\")A", xmp(reader))
-    # The ranking travels with the paper, byte for byte what the paper prints.
-    source, _data = documents.round_source(
-        DocumentKind.COUNCIL_PAPER, document.round, document.requested_by
+    # The round's data travels with the paper: byte for byte the export anyone downloads.
+    exported = client.get(f"/rounds/{document.round_id}/export.json")
+    assert exported.status_code == 200
+    name = f"wandelwerk-round-{document.round_id}.json"
+    assert reader.attachments[name] == [exported.data]
+    bundle = zipfile.ZipFile(io.BytesIO(client.get(f"/rounds/{document.round_id}/export.zip").data))
+    assert set(bundle.namelist()) <= set(reader.attachments)
+    for member in bundle.namelist():
+        assert reader.attachments[member] == [bundle.read(member)]
+    assert b"Idee 1" in reader.attachments["ideas.csv"][0]
+    source = documents.MAKERS[document.kind].gather(
+        document.kind, Subject.of(document), document.requested_by
     )
-    assert reader.attachments["ranking.csv"] == [documents.ranking_csv(source.ranking_rows)]
     assert document.data_hash == source.digest()
 
 

@@ -10,10 +10,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from portal.accounts.models import Role
+from portal.accounts.models import Role, User
+from portal.extensions import db as _db
 from portal.projects.services import evaluation, work
-from tests.conftest import start_session
-from tests.portal.projects.helpers import Places, places
+from tests.conftest import SharedData, db_within, shared_database, start_session
+from tests.portal.projects.helpers import places
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -73,30 +74,38 @@ DATA = {
 }
 
 
-@pytest.fixture
-def ids(app: Flask) -> Iterator[tuple[Places, dict[str, int]]]:
+@pytest.fixture(scope="module")
+def found(app: Flask) -> Iterator[SharedData]:
+    """Build one project with a milestone, a task and an indicator for the whole module."""
     app.config["WTF_CSRF_ENABLED"] = False
-    here = places()
-    project = here.project
-    milestone = work.add_milestone(project, "Vergabe", project.starts_on, here.owner)
-    task = work.add_task(project, work.TaskData("Aufgabe"), here.owner)
-    indicator = evaluation.add_indicator(
-        project, evaluation.IndicatorData("Wartezeit", "Tage", 20, 5), here.owner
-    )
-    yield (
-        here,
-        {
-            "project": project.id,
-            "spare": here.spare.id,
-            "seat": project.members[0].id,
-            "milestone": milestone.id,
-            "task": task.id,
-            "indicator": indicator.id,
-            "wave": here.wave.id,
-            "role": project.members[0].role_id or 0,
-        },
-    )
+    with shared_database(app) as shared:
+        here = places()
+        project = here.project
+        milestone = work.add_milestone(project, "Vergabe", project.starts_on, here.owner)
+        task = work.add_task(project, work.TaskData("Aufgabe"), here.owner)
+        indicator = evaluation.add_indicator(
+            project, evaluation.IndicatorData("Wartezeit", "Tage", 20, 5), here.owner
+        )
+        shared.update(
+            {
+                "project": project.id,
+                "spare": here.spare.id,
+                "seat": project.members[0].id,
+                "milestone": milestone.id,
+                "task": task.id,
+                "indicator": indicator.id,
+                "wave": here.wave.id,
+                "role": project.members[0].role_id or 0,
+                "board": here.setup.chair.id,
+                "member": here.member.id,
+                "owner": here.owner.id,
+            }
+        )
+        yield shared
     app.config["WTF_CSRF_ENABLED"] = True
+
+
+db = db_within("found")
 
 
 CASES = [(method, path, who) for method, path, refused in ROUTES for who in refused]
@@ -105,20 +114,17 @@ CASES = [(method, path, who) for method, path, refused in ROUTES for who in refu
 @pytest.mark.parametrize(("method", "path", "who"), CASES)
 def test_refused_with_403(
     client: FlaskClient,
-    ids: tuple[Places, dict[str, int]],
+    found: dict,
     login_as: Callable,
     writes_nothing: Callable,
     method: str,
     path: str,
     who: str,
 ) -> None:
-    here, found = ids
     if who == "employee":
         login_as(Role.EMPLOYEE)
-    elif who == "board":
-        start_session(client, here.setup.chair)
     else:
-        start_session(client, {"member": here.member, "owner": here.owner}[who])
+        start_session(client, _db.session.get(User, found[who]))
     url = path.format(**found)
     with writes_nothing():
         answer = client.open(url, method=method, data=DATA)
@@ -137,8 +143,7 @@ def test_refused_with_403(
     ],
 )
 def test_all_staff_read_projects(
-    client: FlaskClient, ids: tuple[Places, dict[str, int]], login_as: Callable, path: str
+    client: FlaskClient, found: dict, login_as: Callable, path: str
 ) -> None:
-    _here, found = ids
     login_as(Role.EMPLOYEE)
     assert client.get(path.format(**found)).status_code == 200
