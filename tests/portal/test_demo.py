@@ -307,9 +307,12 @@ def test_demo_holds_a_released_council_paper_with_the_boards_decisions(demo):
     import pypdf
 
     from portal.extensions import db
-    from portal.insights.models import DocumentState, GeneratedDocument
+    from portal.insights.models import DocumentKind, DocumentState, GeneratedDocument
 
-    paper = db.session.scalars(db.select(GeneratedDocument)).one()
+    # Beside the meeting pack of the planned meeting, which is not released.
+    paper = db.session.scalars(
+        db.select(GeneratedDocument).where(GeneratedDocument.kind == DocumentKind.COUNCIL_PAPER)
+    ).one()
     assert paper.state is DocumentState.READY
     assert paper.released_at is not None
     text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(paper.pdf)).pages)
@@ -318,6 +321,7 @@ def test_demo_holds_a_released_council_paper_with_the_boards_decisions(demo):
     # The board's released decisions, each with its reference.
     assert "Entscheidungen der Lenkungsgruppe" in text
     assert f"LG-{year}/001" in text
+    assert f"LG-{year}/015" in text
     # The method in plain words, and what the portfolio proposal would cost.
     assert "auf einer Skala von 0 bis 4" in " ".join(text.split())
     assert "Höhe der gesamten finanziellen Auswirkungen" in text
