@@ -156,8 +156,8 @@ def shared_database(app: Flask) -> Iterator[SharedData]:
     """Give a rolled-back transaction for data that many tests share.
 
     Build the data inside the block (a module-scoped fixture) and keep only the ids of what was
-    built in it by name: its objects belong to the building session. With `db = db_within(name)` in
-    the module, each test runs in a savepoint of the shared transaction, so building once
+    built in it by name: its objects belong to the building session. With `db_within(name)` in the
+    module, each test runs in a savepoint of the shared transaction, so building once
     serves the whole module.
     """
     with app.app_context():
@@ -173,9 +173,9 @@ def shared_database(app: Flask) -> Iterator[SharedData]:
 
 def db_within(shared: str) -> Callable[..., Iterator[object]]:
     """Return a `db` fixture that runs each test in a savepoint of the `SharedData` fixture
-    named *shared*."""
+    named *shared* (whatever the module calls it, pytest knows it as `db`)."""
 
-    @pytest.fixture
+    @pytest.fixture(name="db")
     def db(app: Flask, request: pytest.FixtureRequest) -> Iterator[object]:
         data: SharedData = request.getfixturevalue(shared)
         with rolled_back_database(app, within=data.connection) as database:

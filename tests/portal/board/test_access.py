@@ -105,7 +105,7 @@ def ids(app: Flask) -> Iterator[SharedData]:
     app.config["WTF_CSRF_ENABLED"] = True
 
 
-db = db_within("ids")
+in_savepoints = db_within("ids")
 
 
 CASES = [(method, path, who) for method, path, refused in ROUTES for who in refused]

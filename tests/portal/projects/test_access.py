@@ -105,7 +105,7 @@ def found(app: Flask) -> Iterator[SharedData]:
     app.config["WTF_CSRF_ENABLED"] = True
 
 
-db = db_within("found")
+in_savepoints = db_within("found")
 
 
 CASES = [(method, path, who) for method, path, refused in ROUTES for who in refused]
