@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -141,23 +142,46 @@ def rolled_back_database(app: Flask, *, within: Connection | None = None) -> Ite
                 connection.close()
 
 
+class SharedData(dict[str, Any]):
+    """The ids of what the data that the tests of a module share holds, by name, and the
+    connection of its transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        super().__init__()
+        self.connection = connection
+
+
 @contextmanager
-def shared_database(app: Flask) -> Iterator[Connection]:
-    """Give the connection of a rolled-back transaction for data that many tests share.
+def shared_database(app: Flask) -> Iterator[SharedData]:
+    """Give a rolled-back transaction for data that many tests share.
 
     Build the data inside the block (a module-scoped fixture) and keep only the ids of what was
-    built: its objects belong to the building session. Each test then runs in
-    `rolled_back_database(app, within=connection)`, so building once serves a whole module.
+    built in it by name: its objects belong to the building session. With `db_within(name)` in the
+    module, each test runs in a savepoint of the shared transaction, so building once
+    serves the whole module.
     """
     with app.app_context():
         connection = _db.engine.connect()
         transaction = connection.begin()
         try:
             with rolled_back_database(app, within=connection):
-                yield connection
+                yield SharedData(connection)
         finally:
             transaction.rollback()
             connection.close()
+
+
+def db_within(shared: str) -> Callable[..., Iterator[object]]:
+    """Return a `db` fixture that runs each test in a savepoint of the `SharedData` fixture
+    named *shared* (whatever the module calls it, pytest knows it as `db`)."""
+
+    @pytest.fixture(name="db")
+    def db(app: Flask, request: pytest.FixtureRequest) -> Iterator[object]:
+        data: SharedData = request.getfixturevalue(shared)
+        with rolled_back_database(app, within=data.connection) as database:
+            yield database
+
+    return db
 
 
 @pytest.fixture

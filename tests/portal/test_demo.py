@@ -1,14 +1,17 @@
 """The demo municipality Musterstadt: the documented log-ins work and every role is present."""
 
+import io
 from datetime import date
 
+import pypdf
 import pytest
 from sqlalchemy import func, select
 
 from portal.accounts.models import OrgUnit, OrgUnitKind, Role, User
-from portal.demo import load_demo
+from portal.board.models import Meeting, MeetingState
 from portal.ideas.models import Attachment, Comment, Idea, IdeaEvent, IdeaEventKind, IdeaState
 from portal.ideas.services.lifecycle import TRANSITIONS
+from portal.insights.models import DocumentKind, DocumentState, GeneratedDocument
 from portal.rounds.models import (
     Assignment,
     AssignmentState,
@@ -21,6 +24,7 @@ from portal.rounds.models import (
     Score,
 )
 from tests.conftest import csrf_token, rolled_back_database
+from tests.portal.test_cli import wandelwerk
 
 DEMO_LOGINS = {
     "admin@musterstadt.example": Role.ADMIN,
@@ -34,12 +38,24 @@ DEMO_LOGINS = {
 
 @pytest.fixture(scope="module")
 def demo(app):
-    """The demo municipality, loaded once for this module's tests (it takes a while: it renders
-    the council paper) and rolled back after them; the tests only read it, and sign-ins add
+    """The demo municipality, loaded once for this module's tests by `wandelwerk demo load
+    --if-empty` on the empty database, as `make run` does (it takes a while: it renders the
+    council paper), and rolled back after them; the tests only read it, and sign-ins add
     nothing the others look at."""
     with rolled_back_database(app) as database:
-        load_demo()
+        loaded = wandelwerk(app, "demo", "load", "--if-empty")
+        assert loaded.exit_code == 0, loaded.output
+        assert "Stadt Musterstadt" in loaded.stdout
         yield database
+
+
+def test_the_demo_is_loaded_once_and_skipped_or_refused_when_users_exist(demo, app):
+    again = wandelwerk(app, "demo", "load", "--if-empty")
+    assert again.exit_code == 0, again.output
+    assert "not loaded" in again.stdout
+    refused = wandelwerk(app, "demo", "load")
+    assert refused.exit_code != 0
+    assert "already has users" in refused.stderr
 
 
 def test_demo_has_five_dezernate_about_forty_users_and_every_role(demo):
@@ -239,14 +255,9 @@ def test_demo_projects_come_from_approving_decisions_in_two_waves(demo):
 
 
 def test_demo_holds_a_released_council_paper_with_the_boards_decisions(demo):
-    import io
-
-    import pypdf
-
-    from portal.extensions import db
-    from portal.insights.models import DocumentState, GeneratedDocument
-
-    paper = db.session.scalars(db.select(GeneratedDocument)).one()
+    paper = demo.session.scalars(
+        select(GeneratedDocument).where(GeneratedDocument.kind == DocumentKind.COUNCIL_PAPER)
+    ).one()
     assert paper.state is DocumentState.READY
     assert paper.released_at is not None
     text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(paper.pdf)).pages)
@@ -259,3 +270,16 @@ def test_demo_holds_a_released_council_paper_with_the_boards_decisions(demo):
     assert "auf einer Skala von 0 bis 4" in " ".join(text.split())
     assert "Höhe der gesamten finanziellen Auswirkungen" in text
     assert "Ideen des Portfolio-Vorschlags" in " ".join(text.split())
+
+
+def test_demo_holds_the_board_pack_of_the_planned_meeting_unreleased(demo):
+    pack = demo.session.scalars(
+        select(GeneratedDocument).where(GeneratedDocument.kind == DocumentKind.MEETING_PACK)
+    ).one()
+    meeting = demo.session.get(Meeting, pack.meeting_id)
+    assert meeting.state is MeetingState.PLANNED
+    assert (pack.state, pack.released_at) == (DocumentState.READY, None)
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pack.pdf)).pages)
+    assert "Sitzungsunterlage" in text
+    assert meeting.title in text
+    assert all(item.title in " ".join(text.split()) for item in meeting.items)

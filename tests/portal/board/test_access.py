@@ -10,11 +10,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from portal.accounts.models import Role
-from portal.board.models import DecisionOutcome
+from portal.accounts.models import Role, User
+from portal.board.models import Board, DecisionOutcome
 from portal.board.services import decisions, votes
-from tests.conftest import start_session
-from tests.portal.board.helpers import Setup, board_setup, meeting_in_session
+from portal.extensions import db as _db
+from tests.conftest import SharedData, db_within, shared_database, start_session
+from tests.portal.board.helpers import board_setup, meeting_in_session
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -65,38 +66,46 @@ ROUTES = [
 ]
 
 
-@pytest.fixture
-def places(app: Flask) -> Iterator[tuple[Setup, dict[str, int]]]:
+@pytest.fixture(scope="module")
+def ids(app: Flask) -> Iterator[SharedData]:
+    """Build, once for the module, a meeting in session: one item decided, one being voted on."""
     app.config["WTF_CSRF_ENABLED"] = False
-    setup = board_setup()
-    meeting = meeting_in_session(setup, items=4)
-    first, _second, _third, spare = meeting.items
-    vote = votes.open_vote(
-        first,
-        votes.MotionData("Antrag", outcome=DecisionOutcome.APPROVED, reason="Gut."),
-        setup.chair,
-    )
-    votes.cast(vote, setup.chair, votes.Choice.YES)
-    votes.close_vote(vote, setup.chair)
-    [decision] = decisions.of_meeting(meeting)
-    second = meeting.items[1]
-    votes.open_vote(
-        second,
-        votes.MotionData("Antrag", outcome=DecisionOutcome.REJECTED, reason="Nein."),
-        setup.chair,
-    )
-    yield (
-        setup,
-        {
-            "board": setup.board.id,
-            "seat": setup.board.members[2].id,
-            "meeting": meeting.id,
-            "item": second.id,
-            "spare": spare.id,
-            "decision": decision.id,
-        },
-    )
+    with shared_database(app) as shared:
+        setup = board_setup()
+        meeting = meeting_in_session(setup, items=4)
+        first, second, _third, spare = meeting.items
+        vote = votes.open_vote(
+            first,
+            votes.MotionData("Antrag", outcome=DecisionOutcome.APPROVED, reason="Gut."),
+            setup.chair,
+        )
+        votes.cast(vote, setup.chair, votes.Choice.YES)
+        votes.close_vote(vote, setup.chair)
+        [decision] = decisions.of_meeting(meeting)
+        votes.open_vote(
+            second,
+            votes.MotionData("Antrag", outcome=DecisionOutcome.REJECTED, reason="Nein."),
+            setup.chair,
+        )
+        shared.update(
+            {
+                "board": setup.board.id,
+                "seat": setup.board.members[2].id,
+                "meeting": meeting.id,
+                "item": second.id,
+                "spare": spare.id,
+                "decision": decision.id,
+                "idea": setup.ideas[0].id,
+                "member": setup.members[0].id,
+                "chair": setup.chair.id,
+                "moderator": setup.moderator.id,
+            }
+        )
+        yield shared
     app.config["WTF_CSRF_ENABLED"] = True
+
+
+in_savepoints = db_within("ids")
 
 
 CASES = [(method, path, who) for method, path, refused in ROUTES for who in refused]
@@ -105,21 +114,19 @@ CASES = [(method, path, who) for method, path, refused in ROUTES for who in refu
 @pytest.mark.parametrize(("method", "path", "who"), CASES)
 def test_refused_with_403(
     client: FlaskClient,
-    places: tuple[Setup, dict[str, int]],
+    ids: dict,
     login_as: Callable,
     writes_nothing: Callable,
     method: str,
     path: str,
     who: str,
 ) -> None:
-    setup, ids = places
     if who == "employee":
         login_as(Role.EMPLOYEE)
     elif who == "outsider":
         login_as(Role.BOARD_MEMBER)
     else:
-        user = {"member": setup.members[0], "chair": setup.chair, "moderator": setup.moderator}
-        start_session(client, user[who])
+        start_session(client, _db.session.get(User, ids[who]))
     url = path.format(**ids)
     with writes_nothing():
         answer = client.open(url, method=method, data={"choice": "yes", "note": "x"})
@@ -127,27 +134,25 @@ def test_refused_with_403(
 
 
 def test_staff_read_released_decisions_only(
-    client: FlaskClient, places: tuple[Setup, dict[str, int]], login_as: Callable
+    client: FlaskClient, ids: dict, login_as: Callable
 ) -> None:
-    setup, ids = places
     login_as(Role.EMPLOYEE)
     assert client.get("/board/decisions").status_code == 200
     assert client.get(f"/board/decisions/{ids['decision']}").status_code == 403
-    start_session(client, setup.chair)
+    start_session(client, _db.session.get(User, ids["chair"]))
     assert client.post(f"/board/decisions/{ids['decision']}/release").status_code == 302
     login_as(Role.EMPLOYEE)
     page = client.get(f"/board/decisions/{ids['decision']}").get_data(as_text=True)
     assert "LG-" in page
-    idea = setup.ideas[0]
-    assert "LG-" in client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert "LG-" in client.get(f"/ideas/{ids['idea']}").get_data(as_text=True)
 
 
 def test_the_deadline_of_a_written_procedure_lies_ahead(
-    client: FlaskClient, places: tuple[Setup, dict[str, int]], writes_nothing: Callable
+    client: FlaskClient, ids: dict, writes_nothing: Callable
 ) -> None:
-    setup, ids = places
-    start_session(client, setup.chair)
-    past = (setup.board.created_at - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    start_session(client, _db.session.get(User, ids["chair"]))
+    board = _db.session.get(Board, ids["board"])
+    past = (board.created_at - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     with writes_nothing():
         answer = client.post(
             f"/board/{ids['board']}/written/new",

@@ -21,11 +21,18 @@ from portal.projects.services import projects
 from portal.rounds.models import RoundPhase
 from tests import factories
 from tests.portal.projects.helpers import places
-from tests.portal.rounds.test_ranking_page import scored  # noqa: F401 - a fixture
+from tests.portal.rounds.test_ranking_page import scored_round
 
 P = RoundPhase
 ROLES = [Role.EMPLOYEE, Role.ASSESSOR, Role.BOARD_MEMBER, Role.MODERATOR, Role.STAFF_COUNCIL]
 PREPARING = {Role.BOARD_MEMBER, Role.MODERATOR}
+
+
+@pytest.fixture
+def scored(db):
+    """The scored round of the ranking page's tests, alone in the database: the dashboards count
+    everything there is."""
+    return scored_round()
 
 
 def _trace_values(figure, axis):
@@ -71,7 +78,7 @@ def test_participation_counts_per_month_and_per_100_staff_of_the_persons_unit(db
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_who_sees_the_ranking_charts_of_a_round_being_decided(client, login_as, scored, role):  # noqa: F811
+def test_who_sees_the_ranking_charts_of_a_round_being_decided(client, login_as, scored, role):
     round_, _ideas, _ = scored
     round_.phase = P.DECIDE
     db.session.commit()
@@ -87,7 +94,7 @@ def test_who_sees_the_ranking_charts_of_a_round_being_decided(client, login_as, 
     assert csv_answer.status_code == (200 if readable else 403)
 
 
-def test_a_published_ranking_is_shown_to_all_staff(client, login_as, scored):  # noqa: F811
+def test_a_published_ranking_is_shown_to_all_staff(client, login_as, scored):
     round_, _ideas, _ = scored
     round_.phase = P.PUBLISH
     db.session.commit()
@@ -98,7 +105,7 @@ def test_a_published_ranking_is_shown_to_all_staff(client, login_as, scored):  #
     assert "Ranking with the contribution of each criterion" in html
 
 
-def test_the_csv_is_the_table_beside_the_chart(client, login_as, scored):  # noqa: F811
+def test_the_csv_is_the_table_beside_the_chart(client, login_as, scored):
     round_, _ideas, _ = scored
     round_.phase = P.DECIDE
     db.session.commit()
@@ -154,7 +161,7 @@ def test_an_unknown_chart_is_not_found(client, login_as, db):
 def test_the_dashboard_takes_a_fixed_number_of_statements(
     client,
     login_as,
-    scored,  # noqa: F811
+    scored,
     count_queries,
 ):
     round_, _ideas, _ = scored

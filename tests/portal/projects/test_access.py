@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from portal.accounts.models import Role, User
 from portal.extensions import db as _db
 from portal.projects.services import evaluation, work
-from tests.conftest import rolled_back_database, shared_database, start_session
+from tests.conftest import SharedData, db_within, shared_database, start_session
 from tests.portal.projects.helpers import places
 
 pytestmark = pytest.mark.usefixtures("db")
@@ -75,10 +75,10 @@ DATA = {
 
 
 @pytest.fixture(scope="module")
-def found(app: Flask) -> Iterator[dict[str, int]]:
+def found(app: Flask) -> Iterator[SharedData]:
     """Build one project with a milestone, a task and an indicator for the whole module."""
     app.config["WTF_CSRF_ENABLED"] = False
-    with shared_database(app) as connection:
+    with shared_database(app) as shared:
         here = places()
         project = here.project
         milestone = work.add_milestone(project, "Vergabe", project.starts_on, here.owner)
@@ -86,28 +86,26 @@ def found(app: Flask) -> Iterator[dict[str, int]]:
         indicator = evaluation.add_indicator(
             project, evaluation.IndicatorData("Wartezeit", "Tage", 20, 5), here.owner
         )
-        yield {
-            "connection": connection,
-            "project": project.id,
-            "spare": here.spare.id,
-            "seat": project.members[0].id,
-            "milestone": milestone.id,
-            "task": task.id,
-            "indicator": indicator.id,
-            "wave": here.wave.id,
-            "role": project.members[0].role_id or 0,
-            "board": here.setup.chair.id,
-            "member": here.member.id,
-            "owner": here.owner.id,
-        }
+        shared.update(
+            {
+                "project": project.id,
+                "spare": here.spare.id,
+                "seat": project.members[0].id,
+                "milestone": milestone.id,
+                "task": task.id,
+                "indicator": indicator.id,
+                "wave": here.wave.id,
+                "role": project.members[0].role_id or 0,
+                "board": here.setup.chair.id,
+                "member": here.member.id,
+                "owner": here.owner.id,
+            }
+        )
+        yield shared
     app.config["WTF_CSRF_ENABLED"] = True
 
 
-@pytest.fixture
-def db(app: Flask, found: dict) -> Iterator[object]:
-    """Each test in a savepoint of the module's project."""
-    with rolled_back_database(app, within=found["connection"]) as database:
-        yield database
+in_savepoints = db_within("found")
 
 
 CASES = [(method, path, who) for method, path, refused in ROUTES for who in refused]

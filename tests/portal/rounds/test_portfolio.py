@@ -14,14 +14,18 @@ from portal.accounts.models import Role
 from portal.extensions import db
 from portal.rounds.models import PortfolioDependency, PortfolioExclusion, RoundPhase
 from portal.rounds.services import portfolio, ranking
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, db_within
 from tests.portal.rounds.test_export import PREPARING, ROLES
-from tests.portal.rounds.test_ranking_page import scored  # noqa: F401 - a fixture
+from tests.portal.rounds.test_ranking_page import scored, scored_data  # noqa: F401 - fixtures
 from tests.portal.rounds.test_whatif import state_of, weights
 
 P = RoundPhase
 #: Costs of "Idee 1" … "Idee 6"; the round's budget is 30,000 euros and 1,000 staff days.
 COSTS = (10_000, 15_000, 10_000, 10_000, 5_000, 5_000)
+
+
+# Every test runs in a savepoint of the scored round, built once for the module.
+in_savepoints = db_within("scored_data")
 
 
 @pytest.fixture

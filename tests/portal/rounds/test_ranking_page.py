@@ -2,15 +2,18 @@
 analyses it waits for, and a bounded number of statements."""
 
 import re
+from collections.abc import Iterator
 
 import pytest
+from flask import Flask
 
-from portal.accounts.models import Role
+from portal.accounts.models import Role, User
 from portal.extensions import db
-from portal.rounds.models import RoundPhase
+from portal.ideas.models import Idea
+from portal.rounds.models import Round, RoundPhase
 from portal.rounds.services import analysis, ranking, ranking_page
 from tests import factories
-from tests.conftest import start_session
+from tests.conftest import SharedData, db_within, shared_database, start_session
 from tests.portal.rounds import round_states
 from tests.portal.rounds.test_ranking_analysis import KEYS, PROFILES
 
@@ -27,9 +30,9 @@ ROLES = [
 PREPARING = {Role.BOARD_MEMBER, Role.MODERATOR}
 
 
-@pytest.fixture
-def scored(db):
-    """A round of six ranked ideas by three assessors and one idea with a single assessment."""
+def scored_round() -> tuple[Round, list[Idea], User]:
+    """Build a round of six ranked ideas by three assessors and one idea with a single
+    assessment; return it, its ideas and its moderator."""
     moderator = round_states.moderator()
     titles = [f"Idee {n}" for n in range(1, 7)] + ["Kaum bewertet"]
     round_, ideas = round_states.ranked_round(moderator, titles)
@@ -46,6 +49,28 @@ def scored(db):
     round_states.assess(round_, ideas[6], dict.fromkeys(KEYS, 1), assessor=assessors[0])
     db.session.commit()
     return round_, ideas, moderator
+
+
+@pytest.fixture(scope="module")
+def scored_data(app: Flask) -> Iterator[SharedData]:
+    """The scored round, built once for the module; each module that uses it
+    runs its tests `db_within("scored_data")`."""
+    with shared_database(app) as shared:
+        round_, ideas, moderator = scored_round()
+        shared.update(round=round_.id, ideas=[idea.id for idea in ideas], moderator=moderator.id)
+        yield shared
+
+
+@pytest.fixture
+def scored(db, scored_data):
+    """The scored round, its ideas and its moderator, in the test's savepoint."""
+    round_ = db.session.get(Round, scored_data["round"])
+    assert round_ is not None, "the module's db fixture is not db_within('scored_data')"
+    ideas = [db.session.get(Idea, idea_id) for idea_id in scored_data["ideas"]]
+    return round_, ideas, db.session.get(User, scored_data["moderator"])
+
+
+in_savepoints = db_within("scored_data")
 
 
 def url(round_):

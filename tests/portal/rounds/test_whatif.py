@@ -10,11 +10,16 @@ from portal.accounts.models import Role
 from portal.extensions import db
 from portal.rounds.models import RoundPhase
 from portal.rounds.services import analysis, ranking, ranking_page, whatif
+from tests.conftest import db_within
 from tests.portal.rounds.test_export import ROLES
-from tests.portal.rounds.test_ranking_page import scored  # noqa: F401 - a fixture
+from tests.portal.rounds.test_ranking_page import scored, scored_data  # noqa: F401 - fixtures
 
 P = RoundPhase
 TRYING = {Role.BOARD_MEMBER, Role.MODERATOR}
+
+
+# Every test runs in a savepoint of the scored round, built once for the module.
+in_savepoints = db_within("scored_data")
 
 
 def page_url(round_):
