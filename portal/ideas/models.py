@@ -300,7 +300,11 @@ class Support(TenantMixin, Base):
     #: The supporter's org unit when they gave the support: the dashboards count it there.
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id", ondelete="SET NULL"))
 
-    __table_args__ = (UniqueConstraint("idea_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("idea_id", "user_id"),
+        # The dashboards count the supports of the days of a month their period cuts.
+        Index("ix_support_period", "municipality_id", "created_at"),
+    )
 
 
 class Comment(TenantMixin, TimestampMixin, Base):
@@ -337,6 +341,8 @@ class Comment(TenantMixin, TimestampMixin, Base):
 
     __table_args__ = (
         Index("ix_comment_idea_created", "idea_id", "created_at"),
+        # The dashboards count the comments of the days of a month their period cuts.
+        Index("ix_comment_period", "municipality_id", "created_at"),
         # The idea page reads the latest threads of a busy idea from this index, without sorting
         # its thousands of comments; partial, because "parent_id IS NULL" does not fix the order
         # of an index that contains parent_id.

@@ -81,7 +81,7 @@ def test_insights_recount_repairs_the_participation_counts(app, db):
     db.session.execute(delete(ParticipationCount))
     db.session.commit()
 
-    result = _wandelwerk(app, "insights", "recount")
+    result = wandelwerk(app, "insights", "recount")
 
     assert result.exit_code == 0, result.output
     assert "2 count(s)" in result.stdout
