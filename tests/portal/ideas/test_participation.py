@@ -13,7 +13,7 @@ from sqlalchemy import select
 from portal.accounts.models import OrgUnit, Role, User
 from portal.core.errors import DomainError
 from portal.demo import load_demo
-from portal.extensions import db
+from portal.extensions import db as _db
 from portal.ideas.models import (
     OPEN_STATES,
     Comment,
@@ -27,7 +27,7 @@ from portal.ideas.models import (
 from portal.ideas.services import discussion, participation
 from portal.ideas.services.authoring import IdeaData, create_idea, delete_draft, update_idea
 from portal.ideas.services.lifecycle import change_state, merge
-from tests.conftest import rolled_back_database
+from tests.conftest import db_within, shared_database
 
 K = ParticipationKind
 
@@ -41,13 +41,13 @@ def kept() -> Counter[tuple[K, dt.date, int, int]]:
         ParticipationCount.field_of_action_id,
         ParticipationCount.count,
     ).where(ParticipationCount.count > 0)
-    return Counter({tuple(row[:4]): row[4] for row in db.session.execute(rows)})
+    return Counter({tuple(row[:4]): row[4] for row in _db.session.execute(rows)})
 
 
 def counted() -> Counter[tuple[K, dt.date, int, int]]:
     """Count the rows anew in Python: the month of each row's time in UTC, the org unit the
     row keeps for its person (0: none) and its idea's field of action (0: none)."""
-    session = db.session
+    session = _db.session
     fields = dict(session.execute(select(Idea.id, Idea.field_of_action_id)).all())
     found: Counter[tuple[K, dt.date, int, int]] = Counter()
     ideas = select(Idea.submitted_at, Idea.author_org_unit_id, Idea.field_of_action_id).where(
@@ -67,7 +67,7 @@ class People:
     """Acts at random through the services, as staff and moderators would."""
 
     def __init__(self, seed: int) -> None:
-        session = db.session
+        session = _db.session
         self.rng = random.Random(seed)
         self.users = list(session.scalars(select(User).where(User.active.is_(True))))
         self.moderators = [u for u in self.users if Role.MODERATOR in u.roles]
@@ -81,7 +81,7 @@ class People:
 
     def idea(self, *states: IdeaState) -> Idea | None:
         found = list(
-            db.session.scalars(select(Idea).where(Idea.state.in_(states)).order_by(Idea.id))
+            _db.session.scalars(select(Idea).where(Idea.state.in_(states)).order_by(Idea.id))
         )
         return self.rng.choice(found) if found else None
 
@@ -114,18 +114,18 @@ class People:
             discussion.support(idea, self.person(), at=self.at())
 
     def withdraw(self) -> None:
-        supports = list(db.session.scalars(select(Support).order_by(Support.id)))
+        supports = list(_db.session.scalars(select(Support).order_by(Support.id)))
         if supports:
             given = self.rng.choice(supports)
             discussion.withdraw_support(
-                db.session.get(Idea, given.idea_id),
-                db.session.get(User, given.user_id),
+                _db.session.get(Idea, given.idea_id),
+                _db.session.get(User, given.user_id),
             )
 
     def comment(self) -> None:
         if idea := self.idea(*OPEN_STATES):
             threads = list(
-                db.session.scalars(
+                _db.session.scalars(
                     select(Comment.id).where(
                         Comment.idea_id == idea.id, Comment.parent_id.is_(None)
                     )
@@ -138,13 +138,13 @@ class People:
 
     def delete_comment(self) -> None:
         comments = list(
-            db.session.scalars(
+            _db.session.scalars(
                 select(Comment).where(Comment.deleted_at.is_(None)).order_by(Comment.id)
             )
         )
         if comments:
             comment = self.rng.choice(comments)
-            idea = db.session.get(Idea, comment.idea_id)
+            idea = _db.session.get(Idea, comment.idea_id)
             discussion.delete_comment(idea, comment, comment.author, at=self.at())
 
     def merge(self) -> None:
@@ -160,7 +160,7 @@ class People:
     def move(self) -> None:
         # A person who moves to another unit takes nothing counted along.
         self.person().org_unit_id = self.rng.choice(self.units)
-        db.session.flush()
+        _db.session.flush()
 
     def act(self) -> str:
         action = self.rng.choice(
@@ -187,39 +187,34 @@ class People:
 
 @pytest.fixture(scope="module")
 def demo(app):
-    """The demo municipality, loaded once for this module and rolled back after it."""
-    with rolled_back_database(app) as database:
+    """The demo municipality, loaded once for this module; each test runs in a savepoint of it."""
+    with shared_database(app) as shared:
         load_demo()
-        yield database
+        yield shared
+
+
+db = db_within("demo")
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_the_kept_counts_equal_a_fresh_count_after_each_of_many_random_actions(app, demo, seed):
+def test_the_kept_counts_equal_a_fresh_count_after_each_of_many_random_actions(db, seed):
     assert kept() == counted()
     people = People(seed)
     done = []
-    savepoint = db.session.begin_nested()
-    try:
-        for _ in range(120):
-            done.append(people.act())
-            assert kept() == counted(), done
-    finally:
-        savepoint.rollback()
+    for _ in range(120):
+        done.append(people.act())
+        assert kept() == counted(), done
     # Every kind of action happened, so each was checked.
     assert {"support", "withdraw", "comment", "delete_comment", "merge", "change_field"} <= set(
         done
     )
 
 
-def test_recount_rebuilds_the_counts_from_the_rows(demo):
-    savepoint = db.session.begin_nested()
-    try:
-        before = kept()
-        db.session.execute(
-            ParticipationCount.__table__.update().values(count=ParticipationCount.count + 3)
-        )
-        assert kept() != before
-        participation.recount()
-        assert kept() == before == counted()
-    finally:
-        savepoint.rollback()
+def test_recount_rebuilds_the_counts_from_the_rows(db):
+    before = kept()
+    db.session.execute(
+        ParticipationCount.__table__.update().values(count=ParticipationCount.count + 3)
+    )
+    assert kept() != before
+    participation.recount()
+    assert kept() == before == counted()
