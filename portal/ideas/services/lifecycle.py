@@ -310,9 +310,7 @@ def merge(
         Support.idea_id == duplicate.id,
         or_(Support.user_id.in_(already), Support.user_id == keep.author_id),
     )
-    participation.add_rows(
-        ParticipationKind.SUPPORT, *twice, number=-1, field_id=duplicate.field_of_action_id
-    )
+    participation.add_rows(ParticipationKind.SUPPORT, *twice, number=-1)
     db.session.execute(delete(Support).where(*twice))
     moving = {"source": duplicate.field_of_action_id, "target": keep.field_of_action_id}
     participation.move_field(ParticipationKind.SUPPORT, Support.idea_id == duplicate.id, **moving)

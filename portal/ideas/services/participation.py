@@ -129,17 +129,11 @@ def add(
     _add(kind, [(month_of(at), unit_id, field_id, number)])
 
 
-def add_rows(
-    kind: ParticipationKind,
-    *conditions: Any,
-    number: int,
-    field_id: int | None,
-) -> None:
-    """Add *number* times the rows of *kind* under *conditions* to the counts, in the field of
-    action *field_id* rather than their idea's: −1 before they go, or move them with −1 from
-    one field and +1 to another."""
+def add_rows(kind: ParticipationKind, *conditions: Any, number: int) -> None:
+    """Add *number* times the rows of *kind* under *conditions* to the counts: −1 just before
+    they are deleted in bulk."""
     rows = db.session.execute(grouped(kind, *conditions)).all()
-    _add(kind, [(month, unit, field_id, count * number) for month, unit, _field, count in rows])
+    _add(kind, [(month, unit, field, count * number) for month, unit, field, count in rows])
 
 
 def move_field(
