@@ -1,7 +1,7 @@
 """ideas: participation counted per month, org unit and field of action
 
 Revision ID: 664aaebf77d6
-Revises: 05100c154c64
+Revises: 4ce81480d26a
 Create Date: 2026-11-30 13:06:38.196579
 
 The dashboards read how many ideas were submitted, supports given and comments written per
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '664aaebf77d6'
-down_revision = '05100c154c64'
+down_revision = '4ce81480d26a'
 branch_labels = None
 depends_on = None
 

@@ -205,7 +205,7 @@ def test_the_participation_revision_counts_what_was_there_before_it(own_app):
     kept = set(_db.session.execute(counts))
     _db.session.remove()
 
-    downgrade(revision="05100c154c64")
+    downgrade(revision="4ce81480d26a")
     upgrade()
 
     # The rows got their people's org units and were counted as the services had counted them.
