@@ -12,11 +12,14 @@ import sysconfig
 from pathlib import Path
 
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from config import ConfigError
 from portal.accounts.models import Role, User
 from portal.cli import cli
+from portal.ideas.models import ParticipationCount, ParticipationKind
+from portal.ideas.services import discussion
+from tests import factories
 
 
 def wandelwerk(app, *args, **options):
@@ -70,6 +73,20 @@ def test_users_create_makes_the_first_administrator(app, db):
     assert "Es gibt bereits ein Konto" in duplicate.stderr
     [user] = db.session.scalars(select(User).where(User.email == "leitung@stadt.example"))
     assert user.roles == {Role.ADMIN}
+
+
+def test_insights_recount_repairs_the_participation_counts(app, db):
+    idea = factories.idea(author=factories.user(org_unit=factories.org_unit()))
+    discussion.support(idea, factories.user())
+    db.session.execute(delete(ParticipationCount))
+    db.session.commit()
+
+    result = wandelwerk(app, "insights", "recount")
+
+    assert result.exit_code == 0, result.output
+    assert "2 count(s)" in result.stdout
+    kept = db.session.execute(select(ParticipationCount.kind, ParticipationCount.count)).all()
+    assert dict(kept) == {ParticipationKind.IDEA: 1, ParticipationKind.SUPPORT: 1}
 
 
 def test_users_create_asks_for_the_password_twice_when_it_is_not_given(app, db):
