@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
-from sqlalchemy import URL, Connection, create_engine, event, make_url, text
+from sqlalchemy import URL, Connection, create_engine, event, inspect, make_url, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from config import TestingConfig, normalise_database_url
@@ -29,6 +30,7 @@ from portal import create_app
 from portal.accounts.models import Role, User
 from portal.accounts.sessions import session_values
 from portal.core.tenancy import set_tenant
+from portal.extensions import Base
 from portal.extensions import db as _db
 from tests import factories
 
@@ -156,9 +158,9 @@ def shared_database(app: Flask) -> Iterator[SharedData]:
     """Give a rolled-back transaction for data that many tests share.
 
     Build the data inside the block (a module-scoped fixture) and keep only the ids of what was
-    built in it by name: its objects belong to the building session. With `db_within(name)` in the
-    module, each test runs in a savepoint of the shared transaction, so building once
-    serves the whole module.
+    built in it by name (`kept` turns a dataclass of objects into one of ids): its objects belong
+    to the building session. With `db_within(name)` in the module, each test runs in a savepoint
+    of the shared transaction, so building once serves the whole module.
     """
     with app.app_context():
         connection = _db.engine.connect()
@@ -169,6 +171,44 @@ def shared_database(app: Flask) -> Iterator[SharedData]:
         finally:
             transaction.rollback()
             connection.close()
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A database object by its class and identity, to load in the session of each test."""
+
+    model: type[Any]
+    identity: tuple[Any, ...]
+
+
+def kept(value: Any) -> Any:
+    """Return *value* with every database object in it replaced by a `Kept`.
+
+    *value* is a database object, a plain value, or a dataclass, list or tuple holding them;
+    containers keep their type, so `loaded` gives back the shape the building code returned.
+    """
+    if isinstance(value, Base):
+        identity = inspect(value).identity
+        assert identity is not None, f"{value!r} is not flushed yet"
+        return Kept(type(value), identity)
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: kept(getattr(value, f.name)) for f in fields(value)})
+    if isinstance(value, list | tuple):
+        return type(value)(kept(item) for item in value)
+    return value
+
+
+def loaded(value: Any) -> Any:
+    """Return what `kept` was given, its database objects loaded in the current session."""
+    if isinstance(value, Kept):
+        found = _db.session.get(value.model, value.identity)
+        assert found is not None, f"{value} is not in the shared data of this test"
+        return found
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: loaded(getattr(value, f.name)) for f in fields(value)})
+    if isinstance(value, list | tuple):
+        return type(value)(loaded(item) for item in value)
+    return value
 
 
 def db_within(shared: str) -> Callable[..., Iterator[object]]:

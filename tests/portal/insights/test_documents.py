@@ -163,6 +163,20 @@ def test_a_round_without_scores_is_refused_with_a_message(client, login_as, writ
     assert "needs a ranking" in answer.get_data(as_text=True)
 
 
+def test_no_projects_no_report(client, login_as, writes_nothing):
+    # The module's data is a round and its paper: no decision has become a project.
+    login_as(Role.BOARD_MEMBER, locale="en")
+    token = csrf_token(client, "/insights/documents")
+
+    with writes_nothing():
+        answer = client.post(
+            "/insights/documents", data={"csrf_token": token, "kind": "project_report"}
+        )
+
+    assert answer.status_code == 422
+    assert "There are no projects yet" in answer.get_data(as_text=True)
+
+
 def test_a_failed_job_says_so_and_may_be_tried_again(client, login_as, deciding, monkeypatch):
     def broken(*_args, **_kwargs):
         raise reports.ExportFailed("The browser for the figures is not running.", hint="")

@@ -6,21 +6,31 @@ the board alone and hidden from everybody else until then."""
 import io
 import re
 import subprocess
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pypdf
 import pytest
+from flask import Flask
 
 import reports
 from portal.accounts.models import Role
-from portal.board.models import ItemKind
+from portal.board.models import ItemKind, Meeting
 from portal.board.services import meetings
 from portal.extensions import db
 from portal.insights.models import DocumentKind, DocumentState, GeneratedDocument
 from portal.insights.services import documents
 from portal.insights.services.sources import Subject
 from tests import factories
-from tests.conftest import csrf_token, start_session
+from tests.conftest import (
+    SharedData,
+    csrf_token,
+    db_within,
+    kept,
+    loaded,
+    shared_database,
+    start_session,
+)
 from tests.portal.board.helpers import board_setup, meeting_in_session
 from tests.reports.test_documents import xmp
 
@@ -42,40 +52,63 @@ def packs():
     ).all()
 
 
-@pytest.fixture
-def setup(db):
-    found = board_setup()
-    db.session.commit()
-    return found
+@pytest.fixture(scope="module")
+def pack_data(app: Flask) -> Iterator[SharedData]:
+    """The board, its meeting in session with three ideas and a report on the agenda, and the
+    meeting's pack, asked for once for the module by the chair on the meeting page (jobs run at
+    once)."""
+    with shared_database(app) as shared:
+        setup = board_setup()
+        meeting = meeting_in_session(setup, items=3)
+        meetings.add_topic(
+            meeting,
+            ItemKind.REPORT,
+            "Bericht der Stabsstelle",
+            "Stand der Projekte der ersten Welle.",
+            setup.moderator,
+        )
+        db.session.commit()
+        client = app.test_client()
+        start_session(client, setup.chair)
+        answer = ask_for_pack(client, meeting)
+        assert answer.status_code == 302
+        (pack,) = packs()
+        assert answer.headers["Location"].endswith(f"/insights/documents/{pack.id}")
+        shared.update(setup=kept(setup), meeting=meeting.id, pack=pack.id)
+        yield shared
+
+
+# Every test runs in a savepoint of the meeting and its pack.
+in_savepoints = db_within("pack_data")
 
 
 @pytest.fixture
-def meeting(setup):
-    found = meeting_in_session(setup, items=3)
-    meetings.add_topic(
-        found,
-        ItemKind.REPORT,
-        "Bericht der Stabsstelle",
-        "Stand der Projekte der ersten Welle.",
+def setup(db, pack_data):
+    return loaded(pack_data["setup"])
+
+
+@pytest.fixture
+def meeting(db, pack_data):
+    return db.session.get(Meeting, pack_data["meeting"])
+
+
+@pytest.fixture
+def pack(client, setup, pack_data):
+    """The pack of the meeting, and the chair who asked for it, signed in."""
+    start_session(client, setup.chair)
+    return db.session.get(GeneratedDocument, pack_data["pack"])
+
+
+def test_the_meeting_page_offers_the_pack(client, setup):
+    # A meeting without a pack, with the idea the module's meeting left off its agenda.
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=8)
+    meeting = meetings.create_meeting(
+        setup.board,
+        meetings.MeetingData("2. Sitzung", start, start + timedelta(hours=2), place="Rathaus"),
         setup.moderator,
     )
+    meetings.add_idea_items(meeting, [(setup.round.id, setup.ideas[3].id)], setup.moderator)
     db.session.commit()
-    return found
-
-
-@pytest.fixture
-def pack(client, setup, meeting):
-    """The pack of the meeting, asked for by the chair on the meeting page (jobs run at once)."""
-    start_session(client, setup.chair)
-    answer = ask_for_pack(client, meeting)
-    assert answer.status_code == 302
-    db.session.expire_all()
-    (found,) = packs()
-    assert answer.headers["Location"].endswith(f"/insights/documents/{found.id}")
-    return found
-
-
-def test_the_meeting_page_offers_the_pack(client, setup, meeting):
     start_session(client, setup.chair)
 
     page = client.get(f"/board/meetings/{meeting.id}").get_data(as_text=True)
@@ -187,10 +220,14 @@ def test_a_failed_job_says_so_and_may_be_tried_again(client, setup, meeting, mon
         raise reports.InvalidReportData("The layout broke.", hint="Try again.")
 
     monkeypatch.setattr(reports, "document_pdf", broken)
+    # Changed data, so the request makes a new pack instead of returning the meeting's.
+    setup.ideas[0].title = "Idee 1 (überarbeitet)"
+    db.session.commit()
+    before = {pack.id for pack in packs()}
     start_session(client, setup.chair)
     ask_for_pack(client, meeting)
     db.session.expire_all()
-    (pack,) = packs()
+    (pack,) = [pack for pack in packs() if pack.id not in before]
 
     page = client.get(f"/insights/documents/{pack.id}").get_data(as_text=True)
 
@@ -206,7 +243,7 @@ def test_a_failed_job_says_so_and_may_be_tried_again(client, setup, meeting, mon
     )
     assert answer.status_code == 302
     db.session.expire_all()
-    assert packs()[0].state is DocumentState.READY
+    assert pack.state is DocumentState.READY
 
 
 @pytest.mark.parametrize("role", OTHERS)

@@ -7,19 +7,29 @@ import csv
 import io
 import re
 import subprocess
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pypdf
 import pytest
+from flask import Flask
 
 import reports
-from portal.accounts.models import Role
+from portal.accounts.models import Role, User
 from portal.extensions import db
 from portal.insights.models import DocumentKind, DocumentState, GeneratedDocument
 from portal.projects.models import Traffic
 from portal.projects.services import projects, reporting, time, work
 from tests import factories
-from tests.conftest import csrf_token, start_session
+from tests.conftest import (
+    SharedData,
+    csrf_token,
+    db_within,
+    kept,
+    loaded,
+    shared_database,
+    start_session,
+)
 from tests.portal.projects.helpers import places
 from tests.reports.test_documents import xmp
 
@@ -38,34 +48,51 @@ def reports_made():
     ).all()
 
 
-@pytest.fixture
-def portfolio(db):
+@pytest.fixture(scope="module")
+def report_data(app: Flask) -> Iterator[SharedData]:
     """A project in wave 1, red for a reason, with money and days spent, one milestone late
-    and one ahead."""
-    found = places()
-    project, owner = found.project, found.owner
-    today = time.today()
-    project.starts_on, project.ends_on = today - timedelta(days=100), today + timedelta(days=200)
-    work.add_milestone(project, "Ausschreibung", today - timedelta(days=10), owner)
-    work.add_milestone(project, "Pilotbetrieb", today + timedelta(days=30), owner)
-    reporting.report(
-        project,
-        reporting.StatusData(Traffic.RED, 40, REASON, "Die Vergabe hängt."),
-        owner,
-    )
-    projects.record_spent(project, 12_000, 15, owner)
-    db.session.commit()
-    return found
+    and one ahead, and the project report asked for once for the module by a moderator (jobs
+    run at once)."""
+    with shared_database(app) as shared:
+        found = places()
+        project, owner = found.project, found.owner
+        today = time.today()
+        project.starts_on, project.ends_on = (
+            today - timedelta(days=100),
+            today + timedelta(days=200),
+        )
+        work.add_milestone(project, "Ausschreibung", today - timedelta(days=10), owner)
+        work.add_milestone(project, "Pilotbetrieb", today + timedelta(days=30), owner)
+        reporting.report(
+            project,
+            reporting.StatusData(Traffic.RED, 40, REASON, "Die Vergabe hängt."),
+            owner,
+        )
+        projects.record_spent(project, 12_000, 15, owner)
+        moderator = factories.user(roles={Role.MODERATOR}, locale="en")
+        db.session.commit()
+        client = app.test_client()
+        start_session(client, moderator)
+        assert ask_for_report(client).status_code == 302
+        (report,) = reports_made()
+        shared.update(portfolio=kept(found), moderator=moderator.id, report=report.id)
+        yield shared
+
+
+# Every test runs in a savepoint of the portfolio and its report.
+in_savepoints = db_within("report_data")
 
 
 @pytest.fixture
-def report(client, login_as, portfolio):
-    login_as(Role.MODERATOR, locale="en")
-    answer = ask_for_report(client)
-    assert answer.status_code == 302
-    db.session.expire_all()
-    (found,) = reports_made()
-    return found
+def portfolio(db, report_data):
+    return loaded(report_data["portfolio"])
+
+
+@pytest.fixture
+def report(client, db, report_data):
+    """The project report, and the moderator who asked for it, signed in."""
+    start_session(client, db.session.get(User, report_data["moderator"]))
+    return db.session.get(GeneratedDocument, report_data["report"])
 
 
 def test_the_report_is_generated_and_reads_back(client, portfolio, report, tmp_path):
@@ -128,28 +155,19 @@ def test_the_same_portfolio_is_not_generated_twice_but_a_changed_one_is(
     assert len({r.data_hash for r in reports_made()}) == 2
 
 
-def test_no_projects_no_report(client, login_as, writes_nothing):
-    login_as(Role.BOARD_MEMBER, locale="en")
-    token = csrf_token(client, "/insights/documents")
-
-    with writes_nothing():
-        answer = client.post(
-            "/insights/documents", data={"csrf_token": token, "kind": "project_report"}
-        )
-
-    assert answer.status_code == 422
-    assert "There are no projects yet" in answer.get_data(as_text=True)
-
-
 def test_a_failed_job_says_so_and_may_be_tried_again(client, login_as, portfolio, monkeypatch):
     def broken(*_args, **_kwargs):
         raise reports.ExportFailed("The browser for the figures is not running.", hint="")
 
     monkeypatch.setattr(reports, "figure_svg", broken)
+    # Changed data, so the request makes a new report instead of returning the portfolio's.
+    projects.record_spent(portfolio.project, 13_500, 16, portfolio.owner)
+    db.session.commit()
+    before = {report.id for report in reports_made()}
     login_as(Role.MODERATOR, locale="en")
     ask_for_report(client)
     db.session.expire_all()
-    (report,) = reports_made()
+    (report,) = [report for report in reports_made() if report.id not in before]
 
     page = client.get(f"/insights/documents/{report.id}").get_data(as_text=True)
 
@@ -163,7 +181,7 @@ def test_a_failed_job_says_so_and_may_be_tried_again(client, login_as, portfolio
         data={"csrf_token": token, "lock_version": report.lock_version},
     )
     db.session.expire_all()
-    assert reports_made()[0].state is DocumentState.READY
+    assert report.state is DocumentState.READY
 
 
 @pytest.mark.parametrize("role", OTHERS)

@@ -13,16 +13,19 @@ from flask.testing import FlaskClient
 from portal.extensions import db
 from portal.projects.models import Indicator, Project, ProjectState
 from portal.projects.services import evaluation
-from tests.conftest import start_session
-from tests.portal.projects.helpers import Places, places
+from tests.conftest import db_within, start_session
+from tests.portal.projects.helpers import Places
 
 pytestmark = pytest.mark.usefixtures("db")
 
 
+in_savepoints = db_within("places_data")
+
+
 @pytest.fixture
-def here(app: Flask) -> Iterator[Places]:
+def here(app: Flask, shared_places: Places) -> Iterator[Places]:
     app.config["WTF_CSRF_ENABLED"] = False
-    yield places()
+    yield shared_places
     app.config["WTF_CSRF_ENABLED"] = True
 
 

@@ -4,7 +4,7 @@ refusal writes nothing."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -27,18 +27,21 @@ from portal.projects.models import (
 from portal.projects.services import evaluation, reporting, work
 from portal.projects.services.access import Refused
 from tests import factories
-from tests.conftest import start_session
-from tests.portal.projects.helpers import Places, places
+from tests.conftest import db_within, start_session
+from tests.portal.projects.helpers import Places
 
 pytestmark = pytest.mark.usefixtures("db")
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+in_savepoints = db_within("places_data")
+
+
 @pytest.fixture
-def here(app: Flask) -> Places:
+def here(app: Flask, shared_places: Places) -> Iterator[Places]:
     app.config["WTF_CSRF_ENABLED"] = False
-    found = places()
+    found = shared_places
     # The pages answer in the language of the signed-in user; the tests read English.
     for person in (found.owner, found.member, found.setup.moderator, found.project.idea.author):
         person.locale = "en"

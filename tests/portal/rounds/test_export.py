@@ -5,15 +5,19 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
-from portal.accounts.models import Role
+from portal.accounts.models import Role, User
 from portal.extensions import db
-from portal.rounds.models import AssignmentState, RoundPhase
+from portal.ideas.models import Idea
+from portal.rounds.models import AssignmentState, Round, RoundPhase
 from portal.rounds.services import export, ranking
 from tests import factories
+from tests.conftest import SharedData, db_within, kept, loaded, shared_database
 from tests.portal.rounds import round_states
 from tests.portal.rounds.test_ranking_analysis import KEYS, PROFILES
 
@@ -30,10 +34,10 @@ PREPARING = {Role.BOARD_MEMBER, Role.MODERATOR}
 DOC = Path(__file__).resolve().parents[3] / "docs" / "round-export.md"
 
 
-@pytest.fixture
-def scored(db):
-    """Six ideas scored by three named assessors (one score revised), a recused and an open
-    assessment, one idea with a single assessment, and costs read from the ideas."""
+def scored_round() -> tuple[Round, list[Idea], list[User]]:
+    """Build six ideas scored by three named assessors (one score revised), a recused and an
+    open assessment, one idea with a single assessment, and costs read from the ideas; return
+    the round, its ideas and the named assessors."""
     moderator = round_states.moderator()
     titles = [f"Idee {n}" for n in range(1, 7)] + ["Kaum bewertet"]
     round_, ideas = round_states.ranked_round(moderator, titles)
@@ -63,6 +67,24 @@ def scored(db):
     round_states.assess(round_, ideas[6], dict.fromkeys(KEYS, 1), assessor=assessors[0])
     db.session.commit()
     return round_, ideas, assessors
+
+
+@pytest.fixture(scope="module")
+def scored_data(app: Flask) -> Iterator[SharedData]:
+    """The scored round, built once for the module."""
+    with shared_database(app) as shared:
+        shared["scored"] = kept(scored_round())
+        yield shared
+
+
+# Every test runs in a savepoint of the scored round.
+in_savepoints = db_within("scored_data")
+
+
+@pytest.fixture
+def scored(db, scored_data):
+    """The scored round, its ideas and its named assessors."""
+    return loaded(scored_data["scored"])
 
 
 def url(round_, kind="json"):
