@@ -92,12 +92,14 @@ typecheck:
 
 # Coverage of portal/ and scoring/ ([tool.coverage] in pyproject.toml). The whole suite covers
 # 93 % on SQLite and 94 % with PostgreSQL; below 90 % tests were lost or much untested code came in.
-# One process: with two pytest-xdist workers the suite needed 30-45 % more CPU time (each worker
-# migrates both databases and starts Chromium) and, on 2 cores shared with other jobs, did not end
-# sooner (with coverage it took 1.0 to 2.2 times as long). The fixtures isolate workers, so -n can
-# be added here once CI has more cores.
+# Two pytest-xdist workers, one per core: one process leaves the second core idle while the
+# tests wait for the database or the browser. Each worker takes whole modules (loadscope), so
+# data a module builds once for its tests is built once, and has databases of its own
+# (tests/conftest.py). PYTEST_WORKERS=0 runs the suite in this one process.
+PYTEST_WORKERS ?= 2
+
 pytest:
-	$(BIN)/pytest --cov --cov-fail-under=90
+	$(BIN)/pytest --cov --cov-fail-under=90 -n $(PYTEST_WORKERS) --dist loadscope
 
 extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot --no-location --sort-output --project Wandelwerk .

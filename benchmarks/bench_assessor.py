@@ -151,10 +151,10 @@ def main() -> None:
         bench = build_round(url)
         assessor, open_idea, submitted_idea, count = _assessor(bench)
         print(f"\n{backend}: the assessor scores {count} ideas")
-        print(f"{'page':<40}{'median ms':>10}{'p90 ms':>9}{'queries':>9}")
+        print(f"{'page':<40}{'median ms':>10}{'p90 ms':>9}{'queries':>9}{'CPU ms':>8}")
         pages = assessor_pages(bench, open_idea, submitted_idea, count)
-        for label, median, p90, queries in measure(bench.app, pages, args.requests, assessor):
-            print(f"{label:<40}{median:>10.1f}{p90:>9.1f}{queries:>9}")
+        for label, median, p90, queries, cpu in measure(bench.app, pages, args.requests, assessor):
+            print(f"{label:<40}{median:>10.1f}{p90:>9.1f}{queries:>9}{cpu:>8.1f}")
         median, p90, queries = measure_saving(bench, assessor, open_idea, args.requests)
         print(f"{'saving a draft of 12 scores':<40}{median:>10.1f}{p90:>9.1f}{queries:>9}")
 

@@ -50,6 +50,7 @@ from portal.core.tenancy import set_tenant
 from portal.core.transactions import unit_of_work
 from portal.extensions import db
 from portal.ideas.models import Comment, FieldOfAction, Idea, Support, idea_org_unit
+from portal.ideas.services import participation
 from portal.projects.models import Milestone, Project, Wave
 from portal.rounds.models import RankingAnalysis, Round, RoundPhase
 from portal.rounds.services import analysis
@@ -107,6 +108,7 @@ def _fill(municipality: int, round_id: int, moderator_id: int) -> None:
     now = datetime.now(UTC)
     first_user = _next_id(User)
     staff = list(range(first_user, first_user + STAFF))
+    unit_of = {i: rng.choices(office_ids, office_weights)[0] for i in staff}
     _bulk(
         User.__table__,
         [
@@ -115,7 +117,7 @@ def _fill(municipality: int, round_id: int, moderator_id: int) -> None:
                 "id": i,
                 "email": f"person{i}@bench.example",
                 "name": f"Person {i}",
-                "org_unit_id": rng.choices(office_ids, office_weights)[0],
+                "org_unit_id": unit_of[i],
                 "locale": "de",
                 "active": rng.random() > 0.03,
                 "password_hash": "-",
@@ -150,13 +152,15 @@ def _fill(municipality: int, round_id: int, moderator_id: int) -> None:
     )
     # Submissions grow over the three years, as the portal becomes known.
     days = sorted(int(DAYS * rng.random() ** 0.7) for _ in ids)
+    authors = [rng.choice(staff) for _ in ids]
     _bulk(
         Idea.__table__,
         [
             base
             | {
                 "id": i,
-                "author_id": rng.choice(staff),
+                "author_id": author,
+                "author_org_unit_id": unit_of[author],
                 "state": state,
                 "title": f"Idee {i}",
                 "problem": "Anträge kommen auf Papier und werden abgetippt.",
@@ -173,7 +177,9 @@ def _fill(municipality: int, round_id: int, moderator_id: int) -> None:
                 "created_at": SINCE + timedelta(days=day),
                 "updated_at": SINCE + timedelta(days=day),
             }
-            for i, state, field, day in zip(ids, states, field_ids, days, strict=True)
+            for i, author, state, field, day in zip(
+                ids, authors, states, field_ids, days, strict=True
+            )
         ],
     )
     every = round_ideas + ids
@@ -194,16 +200,21 @@ def _fill(municipality: int, round_id: int, moderator_id: int) -> None:
 
     _bulk(
         Support.__table__,
-        [base | {"idea_id": i, "user_id": u, "created_at": after(i)} for i, u in pairs],
+        [
+            base | {"idea_id": i, "user_id": u, "org_unit_id": unit_of[u], "created_at": after(i)}
+            for i, u in pairs
+        ],
     )
     comments = []
     for idea in rng.choices(every, weights, k=COMMENTS):
         at = after(idea)
+        author = rng.choice(staff)
         comments.append(
             base
             | {
                 "idea_id": idea,
-                "author_id": rng.choice(staff),
+                "author_id": author,
+                "author_org_unit_id": unit_of[author],
                 "body": "Gute Idee, das hilft uns im Amt.",
                 "created_at": at,
                 "updated_at": at,
@@ -218,6 +229,8 @@ def _fill(municipality: int, round_id: int, moderator_id: int) -> None:
         connection.execute(update(Idea.__table__).values({column: counted}))
     _projects(base, [i for i, s in zip(ids, states, strict=True) if s == "project"], round_id,
               moderator_id, office_ids, rng)  # fmt: skip
+    # The rows above went around the services, which keep the participation counts.
+    participation.recount()
 
 
 def _projects(
@@ -389,10 +402,20 @@ def main() -> None:
         started = time.perf_counter()
         app, round_id, moderator_id = kept(url) if args.keep else build(url)
         print(f"{backend}: ready in {time.perf_counter() - started:.0f} s, load {_load()}")
+        with app.app_context():
+            default = select(Municipality.id).where(Municipality.slug == "default")
+            set_tenant(db.session.scalar(default))
+            office = db.session.scalar(select(OrgUnit.id).where(OrgUnit.code == "Amt 10"))
+            db.session.remove()
         paths = [
             ("help page (no data, for scale)", "/help/"),
             ("dashboard, all ideas", "/insights/"),
             ("dashboard, one field of action, 2025", "/insights/?field=3&since=2025-01-01"),
+            (
+                "dashboard, 15.01.2025-20.06.2026",
+                "/insights/?since=2025-01-15&until=2026-06-20",
+            ),
+            ("dashboard, one office (Amt 10)", f"/insights/?unit={office}"),
             ("dashboard of the round", f"/insights/?round={round_id}"),
         ]
         print(f"{'page':<40}{'median ms':>10}{'p90 ms':>9}{'queries':>9}")

@@ -247,9 +247,12 @@ def signed_in_client(app: Flask, user_id: int) -> FlaskClient:
 
 def measure(
     app, paths: list[tuple[str, str]], requests: int, user_id: int = 2
-) -> list[tuple[str, float, float, int]]:
+) -> list[tuple[str, float, float, int, float]]:
     """Request each of *paths* *requests* times as user *user_id* after one warm-up request;
-    return (label, median ms, p90 ms, most SQL statements) for each."""
+    return (label, median ms, p90 ms, most SQL statements, median CPU ms) for each.
+
+    The CPU time of the process is what a request costs whatever else the machine runs; on a
+    shared machine the wall time also holds the waits for a core."""
     client = signed_in_client(app, user_id)
     statements: list[str] = []
 
@@ -261,20 +264,27 @@ def measure(
     results = []
     for label, path in paths:
         assert client.get(path).status_code == 200, path  # warm-up: templates, plans, caches
-        times, counts = [], []
+        times, counts, cpu = [], [], []
         for _ in range(requests):
             statements.clear()
             event.listen(engine, "before_cursor_execute", record)
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             response = client.get(path)
-            elapsed = time.perf_counter() - start
+            elapsed, elapsed_cpu = time.perf_counter() - start, time.process_time() - start_cpu
             event.remove(engine, "before_cursor_execute", record)
             assert response.status_code == 200, path
             times.append(elapsed * 1000)
             counts.append(len(statements))
+            cpu.append(elapsed_cpu * 1000)
         times.sort()
         results.append(
-            (label, statistics.median(times), times[int(len(times) * 0.9) - 1], max(counts))
+            (
+                label,
+                statistics.median(times),
+                times[int(len(times) * 0.9) - 1],
+                max(counts),
+                statistics.median(cpu),
+            )
         )
     return results
 
@@ -358,9 +368,9 @@ def main() -> None:
         ("similar ideas (JSON)", "/ideas/similar?title=Online-Terminvergabe+im+Standesamt"),
     ]
     print(f"{total} ideas; median / p90 of {args.requests} requests through the test client")
-    print(f"{'page':<40}{'median ms':>10}{'p90 ms':>9}{'queries':>9}")
-    for label, median, p90, queries in measure(app, paths, args.requests):
-        print(f"{label:<40}{median:>10.1f}{p90:>9.1f}{queries:>9}")
+    print(f"{'page':<40}{'median ms':>10}{'p90 ms':>9}{'queries':>9}{'CPU ms':>8}")
+    for label, median, p90, queries, cpu in measure(app, paths, args.requests):
+        print(f"{label:<40}{median:>10.1f}{p90:>9.1f}{queries:>9}{cpu:>8.1f}")
 
 
 if __name__ == "__main__":

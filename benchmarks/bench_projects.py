@@ -280,9 +280,9 @@ def main() -> None:
             ("project page", f"/projects/{project}"),
             ("task board", f"/projects/{project}/tasks"),
         ]
-        print(f"{'page':<40}{'median ms':>10}{'p90 ms':>9}{'queries':>9}")
-        for label, median, p90, queries in measure(app, pages, args.requests, moderator):
-            print(f"{label:<40}{median:>10.1f}{p90:>9.1f}{queries:>9}")
+        print(f"{'page':<40}{'median ms':>10}{'p90 ms':>9}{'queries':>9}{'CPU ms':>8}")
+        for label, median, p90, queries, cpu in measure(app, pages, args.requests, moderator):
+            print(f"{label:<40}{median:>10.1f}{p90:>9.1f}{queries:>9}{cpu:>8.1f}")
 
 
 if __name__ == "__main__":

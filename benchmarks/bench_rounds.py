@@ -354,10 +354,10 @@ def main() -> None:
             f"\n{backend}: built the round in {time.perf_counter() - start:.0f} s; bulk "
             f"assignment of {IDEAS * PER_IDEA} assessments took {bench.bulk_seconds:.2f} s"
         )
-        print(f"{'page':<40}{'median ms':>10}{'p90 ms':>9}{'queries':>9}")
+        print(f"{'page':<40}{'median ms':>10}{'p90 ms':>9}{'queries':>9}{'CPU ms':>8}")
         results = measure(bench.app, moderator_pages(bench), args.requests, bench.moderator_id)
-        for label, median, p90, queries in results:
-            print(f"{label:<40}{median:>10.1f}{p90:>9.1f}{queries:>9}")
+        for label, median, p90, queries, cpu in results:
+            print(f"{label:<40}{median:>10.1f}{p90:>9.1f}{queries:>9}{cpu:>8.1f}")
 
 
 if __name__ == "__main__":

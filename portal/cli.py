@@ -213,6 +213,21 @@ def notifications_send_digest() -> None:
     click.echo(f"Enqueued {count} digest e-mail(s).")
 
 
+@click.group("insights")
+def insights_group() -> None:
+    """The dashboards and documents."""
+
+
+@insights_group.command("recount")
+@tenant_command
+def insights_recount() -> None:
+    """Rebuild the participation counts of the dashboards from the ideas, supports and
+    comments (the portal keeps them as it goes; this repairs them)."""
+    from portal.ideas.services.participation import recount
+
+    click.echo(f"Recounted participation: {recount()} count(s).")
+
+
 def register_commands(app: Flask) -> None:
     """Add the portal's own commands and groups to *app*'s CLI."""
     for command in (
@@ -223,6 +238,7 @@ def register_commands(app: Flask) -> None:
         demo_group,
         users_group,
         notifications_group,
+        insights_group,
     ):
         app.cli.add_command(command)
 

@@ -3,8 +3,10 @@ Verwaltung" of the seven demo board members, two held meetings with approved min
 third whose minutes wait for the next, one planned, and a written procedure in progress.
 
 When the finished round "Priorisierung <this year>" waits for the board's decisions (its decide
-phase), the second meeting decides its best-ranked ideas: one approval departs from the ranking
-with its explanation, and the author of an idea on the board is recused.
+phase), the second meeting decides fifteen ideas of its portfolio proposal in rank order: twelve
+approved, one deferred, one rejected, and one approved below those two, which departs from the
+ranking with its explanation. Members whose idea or org unit is concerned are recused, and one
+member declares a conflict of interest.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from portal.board.models import (
     Meeting,
 )
 from portal.board.services import boards, decisions, meetings, votes
+from portal.board.services.standing import standings_of
 from portal.core.models import utcnow
 from portal.extensions import db
 from portal.rounds.models import Round, RoundPhase
@@ -32,9 +35,15 @@ from portal.rounds.models import Round, RoundPhase
 #: The seven board members in the order of their seats; chair and deputy first.
 SEATS = ["lenkung", "t.weber", "a.fischer", "m.wagner", "p.becker", "h.schulz", "g.jung"]
 
+#: The reasons of the approvals, taken in turn.
+APPROVALS = (
+    "Hoher Nutzen für Bürgerinnen und Bürger bei vertretbarem Aufwand; die Bewertung ist "
+    "eindeutig.",
+    "Das Vorhaben entlastet die Beschäftigten spürbar; die Mittel sind im Haushalt eingeplant.",
+    "Das Vorhaben setzt die Digitalstrategie um und ist mit eigenem Personal umsetzbar.",
+    "Geringe Kosten bei schnellem Nutzen; die beteiligten Ämter stehen für den Start bereit.",
+)
 REASONS = {
-    DecisionOutcome.APPROVED: "Hoher Nutzen für Bürgerinnen und Bürger bei vertretbarem Aufwand; "
-    "die Bewertung ist eindeutig.",
     DecisionOutcome.REJECTED: "Der Nutzen rechtfertigt die Kosten derzeit nicht; die Idee kann "
     "in einer späteren Runde erneut eingebracht werden.",
     DecisionOutcome.DEFERRED: "Die Finanzierung hängt vom Haushalt des nächsten Jahres ab; "
@@ -60,48 +69,66 @@ def _hold(meeting: Meeting, chair: User, at: datetime, *, present: set[int]) -> 
     meetings.record_attendance(meeting, present, chair, at=at)
 
 
+#: What the second meeting decides on the portfolio proposal's ideas, taken in rank order: the
+#: best-ranked are approved, one is deferred, one rejected, and the last is approved although it
+#: ranks below both, with its explanation.
+AGENDA = (
+    *[DecisionOutcome.APPROVED] * 12,
+    DecisionOutcome.DEFERRED,
+    DecisionOutcome.REJECTED,
+    DecisionOutcome.APPROVED,
+)
+#: Heike Schulz declares a conflict of interest on the deferred idea.
+CONFLICT = "Das Personalamt hat die Idee gemeinsam mit der Urheberin ausgearbeitet."
+
+
 def _decide_round(
     meeting: Meeting, round_: Round, board: Board, seated: dict[str, User], at: datetime
 ) -> int:
-    """Decide the best-ranked ideas of *round_* in *meeting*; return how many decisions."""
+    """Decide the ideas of the portfolio proposal of *round_* in rank order in *meeting*, as
+    `AGENDA` says; return how many decisions."""
     chair = seated["lenkung"]
-    suggestions = [s for s in meetings.suggestions(board) if s.round.id == round_.id][:4]
-    if len(suggestions) < 4:
+    # Read once: deciding leaves the ranking and the proposal as they are.
+    known = standings_of(board.rounds)
+    funded = [
+        s
+        for s in meetings.suggestions(board, known)
+        if s.round.id == round_.id and s.standing.in_portfolio
+    ][: len(AGENDA)]
+    if len(funded) < len(AGENDA):
         return 0
-    items = meetings.add_idea_items(meeting, [(round_.id, s.idea.id) for s in suggestions], chair)
-    plan = [
-        (DecisionOutcome.APPROVED, ""),
-        (DecisionOutcome.DEFERRED, ""),
-        (DecisionOutcome.REJECTED, ""),
-        (DecisionOutcome.APPROVED, EXPLANATION),
-    ]
+    items = meetings.add_idea_items(meeting, [(round_.id, s.idea.id) for s in funded], chair)
+    seat_of = {m.user_id: m.id for m in board.members}
     count = 0
-    for minute, (item, (outcome, explanation)) in enumerate(zip(items, plan, strict=True)):
-        when = at + timedelta(minutes=10 * (minute + 1))
+    for minute, (item, outcome) in enumerate(zip(items, AGENDA, strict=True)):
+        when = at + timedelta(minutes=7 * (minute + 1))
+        departs = decisions.departure(
+            board,
+            round_,
+            item.idea,  # type: ignore[arg-type]
+            outcome,
+            known[round_.id],
+        )
         vote = votes.open_vote(
             item,
             votes.MotionData(
                 f"Die Lenkungsgruppe beschließt: {outcome.label}.",
                 outcome=outcome,
-                reason=REASONS[outcome],
-                explanation=explanation
-                if decisions.departure(board, round_, item.idea, outcome)  # type: ignore[arg-type]
-                else "",
+                reason=APPROVALS[minute % len(APPROVALS)]
+                if outcome is DecisionOutcome.APPROVED
+                else REASONS[outcome],
+                explanation=EXPLANATION if departs else "",
             ),
             chair,
             at=when,
         )
-        if minute == 2 and not vote.recusals:
-            # Heike Schulz's office drafted the idea with its author.
-            votes.declare_conflict(
-                vote,
-                seated["h.schulz"],
-                "Das Personalamt hat die Idee gemeinsam mit der Urheberin ausgearbeitet.",
-            )
         recused = {recusal.member_id for recusal in vote.recusals}
+        declares = seated["h.schulz"]
+        if outcome is DecisionOutcome.DEFERRED and seat_of[declares.id] not in recused:
+            votes.declare_conflict(vote, declares, CONFLICT)
+            recused.add(seat_of[declares.id])
         for key, user in seated.items():
-            member = next(m for m in board.members if m.user_id == user.id)
-            if member.id in recused or key == "g.jung":
+            if seat_of[user.id] in recused or key == "g.jung":
                 continue
             choice = Choice.NO if key == "m.wagner" else Choice.YES
             votes.cast(vote, user, choice, at=when + timedelta(minutes=2))

@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from portal.core.enums import LabelledEnum
+from portal.core.urls import as_key
 
 
 def strip(value: str | None) -> str | None:
@@ -118,3 +119,8 @@ class MultiCheckboxField(SelectMultipleField):
 
 class ActionForm(FlaskForm):
     """A button that needs only the CSRF token (support, mark as read, delete)."""
+
+
+def sent_version(value: object) -> int:
+    """Return the version of a row a form sent; a missing or odd one matches no version."""
+    return as_key(value) or 0

@@ -18,9 +18,11 @@ from typing import Any
 from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.sql import ClauseElement, FromClause
+from sqlalchemy.sql.util import find_tables
 
 from portal.core.models import TenantMixin
-from portal.extensions import db
+from portal.extensions import Base, db
 
 _TENANT = "wandelwerk_tenant"
 _ACROSS = "wandelwerk_across_tenants"
@@ -65,8 +67,23 @@ def across_tenants() -> Iterator[None]:
         info[_ACROSS] = before
 
 
+def _tenant_tables() -> set[FromClause]:
+    return {
+        mapper.local_table
+        for mapper in Base.registry.mappers
+        if issubclass(mapper.class_, TenantMixin)
+    }
+
+
 def _touches_tenant_rows(state: ORMExecuteState) -> bool:
-    return any(issubclass(mapper.class_, TenantMixin) for mapper in state.all_mappers)
+    if any(issubclass(mapper.class_, TenantMixin) for mapper in state.all_mappers):
+        return True
+    # A count over a subquery (the pager's) names no mapper at its top, only in its FROM; the
+    # loader criterion added to the top reaches into the subquery.
+    statement = state.statement
+    return isinstance(statement, ClauseElement) and not _tenant_tables().isdisjoint(
+        find_tables(statement, include_aliases=True)
+    )
 
 
 def _filter(state: ORMExecuteState) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import enum
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -10,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -178,6 +180,11 @@ class Idea(TenantMixin, TimestampMixin, Base):
         ForeignKey("idea.id", ondelete="RESTRICT"), index=True
     )
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The author's org unit when they submitted the idea: the dashboards count it there, also
+    #: after the author moves.
+    author_org_unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("org_unit.id", ondelete="SET NULL")
+    )
     #: Kept by the services so that lists sort by support and discussion without counting.
     support_count: Mapped[int] = mapped_column(Integer, default=0)
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -227,7 +234,7 @@ class Idea(TenantMixin, TimestampMixin, Base):
             "id",
             **_LISTED,
         ),
-        # The dashboards count ideas by state and field of action, and by month and author;
+        # The dashboards count ideas by state and field of action, and by month and org unit;
         # this index holds every column they read, so they never touch the wide rows.
         Index(
             "ix_idea_dashboard",
@@ -235,7 +242,7 @@ class Idea(TenantMixin, TimestampMixin, Base):
             "state",
             "field_of_action_id",
             "submitted_at",
-            "author_id",
+            "author_org_unit_id",
         ),
     )
 
@@ -290,8 +297,14 @@ class Support(TenantMixin, Base):
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The supporter's org unit when they gave the support: the dashboards count it there.
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id", ondelete="SET NULL"))
 
-    __table_args__ = (UniqueConstraint("idea_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("idea_id", "user_id"),
+        # The dashboards count the supports of the days of a month their period cuts.
+        Index("ix_support_period", "municipality_id", "created_at"),
+    )
 
 
 class Comment(TenantMixin, TimestampMixin, Base):
@@ -318,11 +331,18 @@ class Comment(TenantMixin, TimestampMixin, Base):
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: When its author deleted it (it stays as a placeholder for its replies).
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The author's org unit when they wrote it (the dashboards count it there); None once the
+    #: comment is deleted, like its author.
+    author_org_unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("org_unit.id", ondelete="SET NULL")
+    )
 
     author: Mapped[User | None] = relationship()
 
     __table_args__ = (
         Index("ix_comment_idea_created", "idea_id", "created_at"),
+        # The dashboards count the comments of the days of a month their period cuts.
+        Index("ix_comment_period", "municipality_id", "created_at"),
         # The idea page reads the latest threads of a busy idea from this index, without sorting
         # its thousands of comments; partial, because "parent_id IS NULL" does not fix the order
         # of an index that contains parent_id.
@@ -377,4 +397,43 @@ class FieldSubscription(TenantMixin, Base):
     )
     field_of_action_id: Mapped[int] = mapped_column(
         ForeignKey("field_of_action.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class ParticipationKind(enum.Enum):
+    """What a participation count counts."""
+
+    IDEA = "idea"
+    SUPPORT = "support"
+    COMMENT = "comment"
+
+
+class ParticipationCount(TenantMixin, Base):
+    """How many ideas were submitted, supports given or comments written in one month, by
+    people of one org unit, on ideas of one field of action.
+
+    The services keep these counts as they write (`portal.ideas.services.participation`), so
+    the dashboards read a few thousand counts instead of counting every row; `wandelwerk
+    insights recount` rebuilds them from the rows.
+    """
+
+    __tablename__ = "participation_count"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ParticipationKind] = mapped_column(
+        db_enum(ParticipationKind, "participation_kind")
+    )
+    #: The first day of the month (UTC) of the submission, support or comment.
+    month: Mapped[date] = mapped_column(Date)
+    #: The person's org unit when they acted, 0 for none. Not a foreign key: a zero stands for
+    #: "none" because a unique constraint treats NULLs as distinct, and an upsert must find the
+    #: row it adds to.
+    org_unit_id: Mapped[int] = mapped_column(Integer)
+    #: The idea's field of action, 0 for none (see `org_unit_id`).
+    field_of_action_id: Mapped[int] = mapped_column(Integer)
+    count: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "kind", "month", "org_unit_id", "field_of_action_id"),
+        CheckConstraint("count >= 0", name="count_not_negative"),
     )

@@ -16,6 +16,7 @@ from portal.core.access import SIGNED_IN, allow
 from portal.core.arguments import int_arg
 from portal.core.confirm import Confirmation, ask, confirmed
 from portal.core.errors import NotFound
+from portal.core.urls import as_key
 from portal.insights.forms import (
     DocumentForm,
     LetterheadForm,
@@ -79,8 +80,7 @@ def chart_csv(key: str) -> ResponseReturnValue:
 
 
 def _posted_version() -> int | None:
-    value = request.form.get("lock_version", "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+    return as_key(request.form.get("lock_version"))
 
 
 #: A form that asks for a document; the documents page shows one of each by name.

@@ -1,171 +1,152 @@
-"""The demo's projects: two waves, the Ki:GO roles, and a project for each approved decision of
-the demo board, in every state, with milestones, tasks, updates and an evaluated one.
+"""The demo's projects: two waves, the Ki:GO roles, and a project for each approving decision of
+the demo board, in every state and traffic light, with team, milestones (some done, some late),
+tasks, progress updates, money and staff days spent, and an evaluated one with indicators.
 
-Projects come only from decisions on the record; the demo board approves only a few ideas, so
-there are as many projects as approving decisions, and the plans below are used in order.
+Projects come only from decisions on the record, made the day after the board released them; the
+plans in `demo.toml` beside this file are found by the idea's title. An approved idea without a
+plan becomes a planned project of the second wave.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+import tomllib
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
 from portal.accounts.demo import email_of
-from portal.accounts.models import Municipality, OrgUnit, OrgUnitKind, User
+from portal.accounts.models import Municipality, OrgUnit, User
+from portal.board.models import Decision
 from portal.core.models import utcnow
 from portal.extensions import db
-from portal.projects.models import ProjectState, TaskState, Traffic, WaveState
+from portal.projects.models import Project, ProjectState, TaskState, Traffic, Wave, WaveState
 from portal.projects.services import evaluation, feed, projects, reporting, waves, work
 
-
-@dataclass(frozen=True)
-class Plan:
-    """How far a demo project has come."""
-
-    state: ProjectState
-    traffic: Traffic
-    progress: int
-    reason: str = ""
-
-
-PLANS = (
-    Plan(ProjectState.EVALUATED, Traffic.GREEN, 100),
-    Plan(
-        ProjectState.RUNNING,
-        Traffic.YELLOW,
-        45,
-        "Die Schnittstelle zum Fachverfahren verzögert sich um sechs Wochen.",
-    ),
-    Plan(ProjectState.RUNNING, Traffic.GREEN, 60),
-    Plan(ProjectState.COMPLETED, Traffic.GREEN, 100),
-    Plan(
-        ProjectState.RUNNING,
-        Traffic.RED,
-        20,
-        "Die Ausschreibung ist gescheitert und muss wiederholt werden.",
-    ),
-    Plan(ProjectState.PLANNED, Traffic.GREEN, 0),
-)
-
-UPDATES = (
-    "Das Projektteam hat sich konstituiert und den Projektauftrag abgestimmt.",
-    "Die Anforderungen sind mit den Fachämtern erhoben; **nächster Schritt**: Vergabe.",
-    "Der Pilotbetrieb läuft in zwei Sachgebieten; die Rückmeldungen sind überwiegend positiv.",
-)
+DATA = Path(__file__).with_name("demo.toml")
+#: The plan of an approved idea that `demo.toml` does not name.
+UNPLANNED: dict[str, Any] = {"wave": 2, "state": "planned", "start": 100, "days": 365}
 
 
 def load(municipality: Municipality) -> dict[str, int]:
     """Create the demo waves and a project for each approving decision; return counts."""
-    by_email = {user.email: user for user in db.session.scalars(select(User))}
-    moderator = by_email[email_of("moderation")]
-    team = [by_email[email_of(key)] for key in ("c.schneider", "l.meier", "s.lehmann")]
-    waves.ensure_default_roles()
-    roles = projects.active_roles()
-    dezernate = list(
-        db.session.scalars(
-            select(OrgUnit).where(OrgUnit.kind == OrgUnitKind.DEZERNAT).order_by(OrgUnit.code)
-        )
-    )
+    data = tomllib.loads(DATA.read_text(encoding="utf-8"))
+    users = {user.email: user for user in db.session.scalars(select(User))}
+    moderator = users[email_of("moderation")]
+    units = {unit.code: unit.id for unit in db.session.scalars(select(OrgUnit))}
     today = utcnow().date()
-    first = waves.save_wave(
-        None,
-        waves.WaveData(
-            "Welle 1",
-            today - timedelta(days=120),
-            today + timedelta(days=10),
-            WaveState.RUNNING,
-            "Die neuen Rollen starten in den Dezernaten I und II.",
-            frozenset(u.id for u in dezernate[:2]),
-        ),
-        moderator,
-    )
-    waves.save_wave(
-        None,
-        waves.WaveData(
-            "Welle 2",
-            today + timedelta(days=60),
-            today + timedelta(days=420),
-            WaveState.PLANNED,
-            "Nach der Evaluation der ersten Welle folgen die übrigen Dezernate.",
-            frozenset(u.id for u in dezernate[2:]),
-        ),
-        moderator,
-    )
+    made_waves = [
+        waves.save_wave(
+            None,
+            waves.WaveData(
+                entry["name"],
+                today + timedelta(days=entry["start"]),
+                today + timedelta(days=entry["evaluation"]),
+                WaveState(entry["state"]),
+                entry["description"],
+                frozenset(units[code] for code in entry["dezernate"]),
+            ),
+            moderator,
+        )
+        for entry in data["wave"]
+    ]
+    waves.ensure_default_roles()
+    roles = {role.name: role.id for role in projects.active_roles()}
+    plans = {entry["title"]: entry for entry in data["project"]}
     made = 0
-    for decision, plan in zip(feed.waiting_decisions(), PLANS, strict=False):
-        start = today - timedelta(days=100) if plan.state is not ProjectState.PLANNED else today
-        data = projects.defaults_for(decision, start)
-        data.wave_id = first.id
-        data.team = [(user.id, role.id) for user, role in zip(team, roles, strict=False)]
-        project = projects.create_project(decision, data, moderator)
-        owner = project.owner
-        kickoff = work.add_milestone(
-            project, "Projektauftrag abgestimmt", start + timedelta(days=14), owner
+    for decision in feed.waiting_decisions():
+        plan = plans.get(decision.idea.title, UNPLANNED)
+        wave = made_waves[plan["wave"] - 1]
+        project = _project(decision, plan, wave, users, roles, moderator, today)
+        _carry_out(project, plan, users, today)
+        made += 1
+    return {"waves": len(made_waves), "projects": made}
+
+
+def _project(
+    decision: Decision,
+    plan: dict[str, Any],
+    wave: Wave,
+    users: dict[str, User],
+    roles: dict[str, int],
+    moderator: User,
+    today: date,
+) -> Project:
+    """Make the project of *decision* as the moderator did the day after its release."""
+    assert decision.released_at is not None
+    start = today + timedelta(days=plan["start"])
+    data = projects.defaults_for(decision, start)
+    data.wave_id = wave.id
+    data.ends_on = start + timedelta(days=plan["days"])
+    # The evaluation follows a month after the end unless the plan says when.
+    evaluation_day = plan.get("evaluation")
+    data.evaluation_on = (
+        today + timedelta(days=evaluation_day)
+        if evaluation_day is not None
+        else data.ends_on + timedelta(days=30)
+    )
+    data.team = [(users[email_of(key)].id, roles[role]) for key, role in plan.get("team", [])]
+    return projects.create_project(
+        decision, data, moderator, at=decision.released_at + timedelta(days=1)
+    )
+
+
+def _carry_out(project: Project, plan: dict[str, Any], users: dict[str, User], today: date) -> None:
+    """Let the owner of *project* plan and report its work as far as *plan* has come."""
+    owner = project.owner
+    state = ProjectState(plan["state"])
+    now = utcnow()
+
+    def day(offset: int) -> date:
+        return today + timedelta(days=offset)
+
+    if state is not ProjectState.PLANNED:
+        projects.move(project, ProjectState.RUNNING, owner)
+    for title, due, *done in plan.get("milestones", []):
+        milestone = work.add_milestone(project, title, day(due), owner)
+        if done:
+            work.mark_milestone(project, milestone.id, day(done[0]), owner)
+    for title, assignee, due, task_state in plan.get("tasks", []):
+        task = work.add_task(
+            project, work.TaskData(title, users[email_of(assignee)].id, day(due)), owner
         )
-        late = work.add_milestone(
-            project, "Vergabe abgeschlossen", start + timedelta(days=60), owner
-        )
-        work.add_milestone(project, "Pilotbetrieb gestartet", start + timedelta(days=150), owner)
-        if plan.state is not ProjectState.PLANNED:
-            projects.move(project, ProjectState.RUNNING, owner)
-            work.mark_milestone(project, kickoff.id, start + timedelta(days=12), owner)
-            if plan.traffic is Traffic.GREEN:
-                work.mark_milestone(project, late.id, start + timedelta(days=58), owner)
-        for number, (title, state) in enumerate(
-            [
-                ("Projektauftrag schreiben", TaskState.DONE),
-                ("Leistungsbeschreibung erstellen", TaskState.IN_PROGRESS),
-                ("Schulungskonzept entwerfen", TaskState.OPEN),
-                ("Datenschutz-Folgenabschätzung", TaskState.OPEN),
-            ]
-        ):
-            task = work.add_task(
-                project,
-                work.TaskData(
-                    title, team[number % len(team)].id, start + timedelta(days=30 * (number + 1))
-                ),
-                owner,
-            )
-            if plan.state is not ProjectState.PLANNED:
-                work.move_task(project, task.id, state, owner)
-        if plan.state is not ProjectState.PLANNED:
-            for number, text in enumerate(UPDATES):
-                last = number == len(UPDATES) - 1
-                reporting.report(
-                    project,
-                    reporting.StatusData(
-                        plan.traffic if last else Traffic.GREEN,
-                        plan.progress if last else plan.progress * (number + 1) // len(UPDATES),
-                        plan.reason if last else "",
-                        text,
-                    ),
-                    owner,
-                    at=utcnow() - timedelta(days=60 - 25 * number),
-                )
-        projects.record_spent(
+        if task_state != TaskState.OPEN.value:
+            work.move_task(project, task.id, TaskState(task_state), owner)
+    updates = plan.get("updates", [])
+    for number, (offset, text) in enumerate(updates, start=1):
+        last = number == len(updates)
+        reporting.report(
             project,
-            (project.budget_approved or 0) * plan.progress // 150,
-            plan.progress // 2,
+            reporting.StatusData(
+                Traffic(plan["traffic"]) if last else Traffic.GREEN,
+                plan["progress"] * number // len(updates),
+                plan.get("reason", "") if last else "",
+                text,
+            ),
+            owner,
+            at=now + timedelta(days=offset),
+        )
+    budget_share, days_share = plan.get("spent", (0, 0))
+    projects.record_spent(
+        project,
+        round((project.budget_approved or 0) * budget_share),
+        round((project.staff_days_approved or 0) * days_share),
+        owner,
+    )
+    if state in (ProjectState.COMPLETED, ProjectState.EVALUATED):
+        projects.move(project, ProjectState.COMPLETED, owner)
+    for entry in plan.get("indicators", []):
+        indicator = evaluation.add_indicator(
+            project,
+            evaluation.IndicatorData(
+                entry["name"], entry["unit"], entry["baseline"], entry["target"]
+            ),
             owner,
         )
-        if plan.state in (ProjectState.COMPLETED, ProjectState.EVALUATED):
-            projects.move(project, ProjectState.COMPLETED, owner)
-            indicator = evaluation.add_indicator(
-                project,
-                evaluation.IndicatorData("Bearbeitungszeit je Antrag", "Tage", 21, 7),
-                owner,
+        if "measured" in entry:
+            evaluation.measure(
+                project, indicator.id, entry["measured"], day(entry["on"]), owner, today
             )
-            if plan.state is ProjectState.EVALUATED:
-                evaluation.measure(
-                    project, indicator.id, 8, today - timedelta(days=3), owner, today
-                )
-                evaluation.close_evaluation(
-                    project,
-                    "Die Bearbeitungszeit sank von 21 auf 8 Tage; das Ziel von 7 Tagen ist fast "
-                    "erreicht. Die Lösung wird in der zweiten Welle auf weitere Ämter übertragen.",
-                    owner,
-                )
-        made += 1
-    return {"waves": 2, "projects": made}
+    if state is ProjectState.EVALUATED:
+        evaluation.close_evaluation(project, plan["report"], owner, at=now - timedelta(days=1))

@@ -36,12 +36,6 @@ _MARKDOWN_HINT = _l("You can use Markdown: **bold**, *italic*, lists with â€œ-â€
 LEVEL_TEXT_MAX = 300
 
 
-def sent_version(value: object) -> int:
-    """Return the version of a row a form sent; a missing or odd one matches no version."""
-    text = str(value or "")
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else 0
-
-
 class RoundForm(FlaskForm):
     """A round as a moderator sets it up."""
 

@@ -551,6 +551,37 @@ class PortfolioDependency(TenantMixin, Base):
     )
 
 
+class PortfolioSolution(TenantMixin, Base):
+    """The engine's choice for one portfolio problem of a round, stored so that page views do
+    not solve it again.
+
+    `key` is a hash of everything the solver reads: the weighed ideas with their values under
+    the board's weights, costs and effort, the budget and staff days, the mandatory, excluded
+    and dependent ideas and the time limit (`portal.rounds.services.portfolio`). A row never
+    goes stale: a changed exclusion, say, makes another key, and the proposal is solved anew.
+    """
+
+    __tablename__ = "portfolio_solution"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("prioritisation_round.id", ondelete="CASCADE"))
+    #: SHA-256 of the problem, in hex.
+    key: Mapped[str] = mapped_column(String(64))
+    #: The ids of the chosen ideas; None if the mandatory ideas alone break a limit.
+    selected: Mapped[list[int] | None] = mapped_column(JSON)
+    #: The limits ("budget", "staff_days") that keep a further idea out.
+    binding: Mapped[list[str]] = mapped_column(JSON, default=list)
+    total_value: Mapped[float] = mapped_column(Float, default=0.0)
+    #: Whether the solver proved the optimum, or else the share of value it may fall short by.
+    optimal: Mapped[bool] = mapped_column(Boolean, default=True)
+    gap: Mapped[float] = mapped_column(Float, default=0.0)
+    #: How long the solver took.
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("round_id", "key"),)
+
+
 class AssessmentReminder(TenantMixin, Base):
     """A reminder sent to an assessor with open assessments a few days before scoring ends.
 

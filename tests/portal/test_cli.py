@@ -1,4 +1,5 @@
-"""The `wandelwerk` command: the demo municipality, the first administrator, a checked start.
+"""The `wandelwerk` command: the demo refused in production, the first administrator, a checked
+start (tests/portal/test_demo.py loads the demo through it).
 
 The commands run in this process through Click's runner, on the test database inside the test's
 transaction; one test starts the installed program, since only that proves the entry point.
@@ -11,14 +12,17 @@ import sysconfig
 from pathlib import Path
 
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from config import ConfigError
 from portal.accounts.models import Role, User
 from portal.cli import cli
+from portal.ideas.models import ParticipationCount, ParticipationKind
+from portal.ideas.services import discussion
+from tests import factories
 
 
-def _wandelwerk(app, *args, **options):
+def wandelwerk(app, *args, **options):
     """Run `wandelwerk *args` on the test's database, in an application context of its own."""
     # As in a new process: the command must not find the test's context, its session or what
     # it caches on `g` (the municipality).
@@ -38,18 +42,6 @@ def _wandelwerk_from_environment(tmp_path, *args, **env):
     return CliRunner().invoke(cli, list(args), env=environment)
 
 
-def test_demo_loads_once_and_is_skipped_when_users_exist(app, db):
-    first = _wandelwerk(app, "demo", "load", "--if-empty")
-    assert first.exit_code == 0, first.output
-    assert "Stadt Musterstadt" in first.stdout
-    again = _wandelwerk(app, "demo", "load", "--if-empty")
-    assert again.exit_code == 0, again.output
-    assert "not loaded" in again.stdout
-    refused = _wandelwerk(app, "demo", "load")
-    assert refused.exit_code != 0
-    assert "already has users" in refused.stderr
-
-
 def test_demo_is_refused_in_production(tmp_path):
     result = _wandelwerk_from_environment(
         tmp_path, "demo", "load", WANDELWERK_ENV="production", SECRET_KEY="k" * 48
@@ -67,13 +59,13 @@ def test_production_start_without_secret_key_names_the_variable(tmp_path):
 
 
 def test_users_create_makes_the_first_administrator(app, db):
-    result = _wandelwerk(
+    result = wandelwerk(
         app, "users", "create", "--email", "Leitung@Stadt.example", "--name", "Eva Roth",
         "--password", "ein sicheres Passwort",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "leitung@stadt.example" in result.stdout
-    duplicate = _wandelwerk(
+    duplicate = wandelwerk(
         app, "users", "create", "--email", "leitung@stadt.example", "--name", "Eva Roth",
         "--password", "ein sicheres Passwort",
     )  # fmt: skip
@@ -83,8 +75,22 @@ def test_users_create_makes_the_first_administrator(app, db):
     assert user.roles == {Role.ADMIN}
 
 
+def test_insights_recount_repairs_the_participation_counts(app, db):
+    idea = factories.idea(author=factories.user(org_unit=factories.org_unit()))
+    discussion.support(idea, factories.user())
+    db.session.execute(delete(ParticipationCount))
+    db.session.commit()
+
+    result = wandelwerk(app, "insights", "recount")
+
+    assert result.exit_code == 0, result.output
+    assert "2 count(s)" in result.stdout
+    kept = db.session.execute(select(ParticipationCount.kind, ParticipationCount.count)).all()
+    assert dict(kept) == {ParticipationKind.IDEA: 1, ParticipationKind.SUPPORT: 1}
+
+
 def test_users_create_asks_for_the_password_twice_when_it_is_not_given(app, db):
-    result = _wandelwerk(
+    result = wandelwerk(
         app,
         "users",
         "create",
@@ -99,7 +105,7 @@ def test_users_create_asks_for_the_password_twice_when_it_is_not_given(app, db):
 
 
 def test_users_create_refuses_a_short_password(app, db):
-    result = _wandelwerk(
+    result = wandelwerk(
         app, "users", "create", "--email", "kurz@stadt.example", "--name", "Kurt Kurz",
         "--password", "kurz",
     )  # fmt: skip

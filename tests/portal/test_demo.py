@@ -1,14 +1,17 @@
 """The demo municipality Musterstadt: the documented log-ins work and every role is present."""
 
+import io
 from datetime import date
 
+import pypdf
 import pytest
 from sqlalchemy import func, select
 
 from portal.accounts.models import OrgUnit, OrgUnitKind, Role, User
-from portal.demo import load_demo
+from portal.board.models import Meeting, MeetingState
 from portal.ideas.models import Attachment, Comment, Idea, IdeaEvent, IdeaEventKind, IdeaState
 from portal.ideas.services.lifecycle import TRANSITIONS
+from portal.insights.models import DocumentKind, DocumentState, GeneratedDocument
 from portal.rounds.models import (
     Assignment,
     AssignmentState,
@@ -21,6 +24,7 @@ from portal.rounds.models import (
     Score,
 )
 from tests.conftest import csrf_token, rolled_back_database
+from tests.portal.test_cli import wandelwerk
 
 DEMO_LOGINS = {
     "admin@musterstadt.example": Role.ADMIN,
@@ -34,12 +38,24 @@ DEMO_LOGINS = {
 
 @pytest.fixture(scope="module")
 def demo(app):
-    """The demo municipality, loaded once for this module's tests (it takes a while: it renders
-    the council paper) and rolled back after them; the tests only read it, and sign-ins add
+    """The demo municipality, loaded once for this module's tests by `wandelwerk demo load
+    --if-empty` on the empty database, as `make run` does (it takes a while: it renders the
+    council paper), and rolled back after them; the tests only read it, and sign-ins add
     nothing the others look at."""
     with rolled_back_database(app) as database:
-        load_demo()
+        loaded = wandelwerk(app, "demo", "load", "--if-empty")
+        assert loaded.exit_code == 0, loaded.output
+        assert "Stadt Musterstadt" in loaded.stdout
         yield database
+
+
+def test_the_demo_is_loaded_once_and_skipped_or_refused_when_users_exist(demo, app):
+    again = wandelwerk(app, "demo", "load", "--if-empty")
+    assert again.exit_code == 0, again.output
+    assert "not loaded" in again.stdout
+    refused = wandelwerk(app, "demo", "load")
+    assert refused.exit_code != 0
+    assert "already has users" in refused.stderr
 
 
 def test_demo_has_five_dezernate_about_forty_users_and_every_role(demo):
@@ -185,6 +201,7 @@ def test_demo_board_meets_decides_and_votes_in_writing(demo):
         VoteMode,
         VoteState,
     )
+    from portal.board.models import RecusalReason as Recused
 
     [board] = demo.session.scalars(select(Board)).all()
     assert board.name == "Lenkungsgruppe Digitale Verwaltung"
@@ -201,52 +218,109 @@ def test_demo_board_meets_decides_and_votes_in_writing(demo):
     ]
     written = demo.session.scalars(select(Vote).where(Vote.mode == VoteMode.WRITTEN)).all()
     assert [vote.state for vote in written] == [VoteState.OPEN]
-    # Every idea the demo shows as decided has its decision on the record; the decisions of
-    # the finished round include one departure from the ranking, explained, and a recusal.
+    # Every idea the demo shows as decided has its decision on the record. The second meeting
+    # decides most of the finished round's portfolio proposal in rank order: one departure
+    # from the ranking, explained, comes last, below the deferred and the rejected idea.
     decided = demo.session.scalars(select(Idea.id).where(Idea.state == IdeaState.DECIDED)).all()
     records = demo.session.scalars(select(Decision).order_by(Decision.number)).all()
     assert decided
     assert set(decided) <= {decision.idea_id for decision in records}
-    assert [d.reference.split("/")[1] for d in records] == ["001", "002", "003", "004"]
-    assert [d.departs for d in records] == [False, False, False, True]
-    assert records[3].explanation
+    assert [d.reference.split("/")[1] for d in records] == [f"{n:03d}" for n in range(1, 16)]
+    assert [d.outcome.value for d in records] == ["approved"] * 12 + [
+        "deferred",
+        "rejected",
+        "approved",
+    ]
+    assert [d.rank for d in records] == sorted(d.rank for d in records)
+    assert all(d.in_portfolio for d in records)
+    assert [d.departs for d in records] == [False] * 14 + [True]
+    assert records[-1].explanation
     assert all(d.released_at is not None and d.rank is not None for d in records)
-    recusals = demo.session.scalars(select(Recusal)).all()
-    assert recusals
+    assert {d.vote.item.meeting.title for d in records} == {"2. Sitzung"}
+    reasons = {recusal.reason for recusal in demo.session.scalars(select(Recusal))}
+    assert reasons == set(Recused)
 
 
 def test_demo_projects_come_from_approving_decisions_in_two_waves(demo):
     from portal.board.models import Decision
-    from portal.projects.models import Project, ProjectState, Wave
+    from portal.projects.models import (
+        Indicator,
+        Milestone,
+        ProgressUpdate,
+        Project,
+        ProjectState,
+        Task,
+        TaskState,
+        Traffic,
+        Wave,
+        WaveState,
+    )
+    from portal.projects.services.waves import DEFAULT_ROLES
 
-    assert [wave.name for wave in demo.session.scalars(select(Wave).order_by(Wave.id))] == [
+    first, second = demo.session.scalars(select(Wave).order_by(Wave.starts_on)).all()
+    assert (first.name, first.state, second.name, second.state) == (
         "Welle 1",
+        WaveState.RUNNING,
         "Welle 2",
-    ]
+        WaveState.PLANNED,
+    )
+    assert [unit.code for unit in first.org_units] == ["Dez. I", "Dez. II"]
+    assert first.starts_on <= date.today() < second.starts_on
     approving = demo.session.scalars(
         select(Decision).where(Decision.outcome.in_(["approved", "approved_with_conditions"]))
     ).all()
     found = demo.session.scalars(select(Project)).all()
-    # A project exists for each approving decision, as far as the demo's plans reach, and
-    # never without its decision.
-    assert len(found) == min(len(approving), 6)
-    assert all(project.decision.outcome.approves for project in found)
-    if found:
-        assert found[0].state is ProjectState.EVALUATED
-    # Every idea the demo shows as a project has its project.
+    # A project for each approving decision, made after the decision was released.
+    assert 10 <= len(found) <= 14
+    assert sorted(p.decision_id for p in found) == sorted(d.id for d in approving)
+    assert all(p.created_at > p.decision.released_at for p in found)
+    assert {p.wave_id for p in found} == {first.id, second.id}
+    assert all(p.state is ProjectState.PLANNED for p in found if p.wave_id == second.id)
+    assert {p.state for p in found} == set(ProjectState)
+    assert {p.traffic for p in found} == set(Traffic)
+    assert all(p.traffic_reason for p in found if p.traffic is not Traffic.GREEN)
+    # Every idea the demo shows as a project has its project, and only those.
     shown = demo.session.scalars(select(Idea.id).where(Idea.state == IdeaState.PROJECT)).all()
-    assert set(shown) == {project.idea_id for project in found}
+    assert sorted(shown) == sorted(p.idea_id for p in found)
+    # Owners entered what was spent: never more than was approved, nothing before the start.
+    for project in found:
+        assert project.budget_spent <= (project.budget_approved or 0), project.title
+        assert project.staff_days_spent <= (project.staff_days_approved or 0), project.title
+        if project.state is ProjectState.PLANNED:
+            assert (project.budget_spent, project.staff_days_spent, project.progress) == (0, 0, 0)
+    assert any(p.staff_days_spent for p in found)
+    # Teams in the Ki:GO roles, milestones done and late, tasks in every column, updates.
+    roles = {member.role.name for p in found for member in p.members}
+    assert roles == set(DEFAULT_ROLES)
+    milestones = demo.session.scalars(select(Milestone)).all()
+    assert any(m.done_on for m in milestones)
+    assert any(m.late(date.today()) for m in milestones)
+    tasks = demo.session.scalars(select(Task)).all()
+    assert {t.state for t in tasks} == set(TaskState)
+    assert all(t.assignee is not None and t.assignee.active for t in tasks)
+    updates = demo.session.scalars(select(ProgressUpdate)).all()
+    assert {u.project_id for u in updates} == {
+        p.id for p in found if p.state is not ProjectState.PLANNED
+    }
+    assert any("**" in u.body for u in updates)
+    # The evaluated project: indicators with their measured values and dates, a closing report.
+    [evaluated] = [p for p in found if p.state is ProjectState.EVALUATED]
+    assert evaluated.closing_report
+    assert evaluated.evaluated_at is not None
+    indicators = demo.session.scalars(
+        select(Indicator).where(Indicator.project_id == evaluated.id)
+    ).all()
+    assert len(indicators) >= 2
+    for indicator in indicators:
+        assert indicator.unit
+        assert indicator.measured is not None
+        assert evaluated.starts_on <= indicator.measured_on <= date.today()
 
 
 def test_demo_holds_a_released_council_paper_with_the_boards_decisions(demo):
-    import io
-
-    import pypdf
-
-    from portal.extensions import db
-    from portal.insights.models import DocumentState, GeneratedDocument
-
-    paper = db.session.scalars(db.select(GeneratedDocument)).one()
+    paper = demo.session.scalars(
+        select(GeneratedDocument).where(GeneratedDocument.kind == DocumentKind.COUNCIL_PAPER)
+    ).one()
     assert paper.state is DocumentState.READY
     assert paper.released_at is not None
     text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(paper.pdf)).pages)
@@ -255,7 +329,21 @@ def test_demo_holds_a_released_council_paper_with_the_boards_decisions(demo):
     # The board's released decisions, each with its reference.
     assert "Entscheidungen der Lenkungsgruppe" in text
     assert f"LG-{year}/001" in text
+    assert f"LG-{year}/015" in text
     # The method in plain words, and what the portfolio proposal would cost.
     assert "auf einer Skala von 0 bis 4" in " ".join(text.split())
     assert "Höhe der gesamten finanziellen Auswirkungen" in text
     assert "Ideen des Portfolio-Vorschlags" in " ".join(text.split())
+
+
+def test_demo_holds_the_board_pack_of_the_planned_meeting_unreleased(demo):
+    pack = demo.session.scalars(
+        select(GeneratedDocument).where(GeneratedDocument.kind == DocumentKind.MEETING_PACK)
+    ).one()
+    meeting = demo.session.get(Meeting, pack.meeting_id)
+    assert meeting.state is MeetingState.PLANNED
+    assert (pack.state, pack.released_at) == (DocumentState.READY, None)
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pack.pdf)).pages)
+    assert "Sitzungsunterlage" in text
+    assert meeting.title in text
+    assert all(item.title in " ".join(text.split()) for item in meeting.items)

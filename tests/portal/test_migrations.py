@@ -15,7 +15,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from click.testing import Result
 from flask import Flask
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, insert, make_url, select, text
 from sqlalchemy.exc import IntegrityError
 
@@ -24,10 +24,10 @@ from portal import create_app
 from portal.accounts.models import Municipality
 from portal.core.tenancy import set_tenant
 from portal.extensions import db as _db
-from portal.ideas.models import Support
+from portal.ideas.models import ParticipationCount, Support
 from portal.ideas.queries import IdeaFilter, list_ideas
 from portal.ideas.services.authoring import IdeaData, update_idea
-from portal.ideas.services.discussion import support
+from portal.ideas.services.discussion import add_comment, support
 from tests import factories
 
 #: A revision that changes a column of `idea` the way SQLite needs it: by copying the table,
@@ -184,3 +184,32 @@ def test_the_revisions_form_one_line():
 
     heads = ScriptDirectory(str(Path(__file__).resolve().parents[2] / "migrations")).get_heads()
     assert len(heads) == 1, heads
+
+
+def test_the_participation_revision_counts_what_was_there_before_it(own_app):
+    set_tenant(factories.municipality().id)
+    unit = factories.org_unit()
+    idea = factories.idea(author=factories.user(org_unit=unit))
+    support(idea, factories.user(org_unit=unit))
+    add_comment(idea, factories.user(), "Gute Idee.")
+    factories.idea(submit=False)
+    unit_id = unit.id
+    _db.session.commit()
+    counts = select(
+        ParticipationCount.kind,
+        ParticipationCount.month,
+        ParticipationCount.org_unit_id,
+        ParticipationCount.field_of_action_id,
+        ParticipationCount.count,
+    )
+    kept = set(_db.session.execute(counts))
+    _db.session.remove()
+
+    downgrade(revision="4ce81480d26a")
+    upgrade()
+
+    # The rows got their people's org units and were counted as the services had counted them.
+    set_tenant(factories.municipality().id)
+    assert set(_db.session.execute(counts)) == kept
+    assert len(kept) == 3
+    assert _db.session.scalar(select(Support.org_unit_id)) == unit_id

@@ -164,3 +164,13 @@ def test_a_row_cannot_be_written_into_the_other_municipality(db, neighbour):
     with pytest.raises(WrongTenant):
         _db.session.flush()
     _db.session.rollback()
+
+
+def test_the_pager_counts_only_this_municipalitys_rows(db, neighbour):
+    from portal.core.pagination import paginate
+
+    own = factories.idea()
+    page = paginate(select(Idea).order_by(Idea.id), 1, 10)
+    assert [idea.id for idea in page.items] == [own.id]
+    # The count runs over a subquery, which names no model at its top.
+    assert page.total == 1

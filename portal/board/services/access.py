@@ -58,6 +58,12 @@ def get_decision(decision_id: int) -> Decision:
     return found
 
 
+def require_read_decision(decision: Decision, user: User) -> None:
+    """Refuse a decision that is not released yet to anybody who does not see its board."""
+    if decision.released_at is None:
+        require_see(decision.board, user)
+
+
 def is_keeper(user: User) -> bool:
     """Tell whether *user* keeps boards and prepares meetings (moderators, administrators)."""
     return user.has_role(Role.MODERATOR, Role.ADMIN)

@@ -23,6 +23,7 @@ from portal.board.models import (
 )
 from portal.board.services import messages, minutes
 from portal.board.services.access import (
+    presides,
     require_current,
     require_prepare,
     require_presiding,
@@ -194,6 +195,22 @@ def idea_item(board: Board, round_id: int, idea_id: int) -> AgendaItem:
     )
 
 
+def written_item(
+    board: Board, subject: tuple[int, int] | None, title: str, notes: str
+) -> AgendaItem:
+    """Return a new (unsaved) item of *board* for a written procedure: the idea *subject*
+    ((round id, idea id)) of a round the board decides, or without one another topic *title*."""
+    if subject is None:
+        if not title.strip():
+            raise DomainError(_("Please give the topic a title."))
+        return AgendaItem(
+            board_id=board.id, kind=ItemKind.OTHER, title=title.strip(), notes=notes.strip()
+        )
+    item = idea_item(board, *subject)
+    item.notes = notes.strip()
+    return item
+
+
 def add_idea_items(
     meeting: Meeting, choices: list[tuple[int, int]], user: User
 ) -> list[AgendaItem]:
@@ -319,6 +336,12 @@ def close_meeting(meeting: Meeting, user: User, *, at: datetime | None = None) -
     db.session.flush()
     meeting.minutes = minutes.generate(meeting)
     db.session.flush()
+
+
+def may_correct_minutes(meeting: Meeting, user: User) -> bool:
+    """Tell whether *user* may correct *meeting*'s minutes now: the chair or the deputy, while
+    the minutes wait for approval."""
+    return meeting.state is M.HELD and presides(meeting.board, user)
 
 
 def correct_minutes(meeting: Meeting, text: str, user: User, *, lock_version: int | None) -> None:

@@ -12,6 +12,7 @@ from portal.accounts.models import User
 from portal.board import counting
 from portal.board.models import (
     AgendaItem,
+    Ballot,
     Board,
     BoardMember,
     Decision,
@@ -126,7 +127,11 @@ def _load_items(condition: object) -> list[AgendaItem]:
                 joinedload(AgendaItem.idea),
                 joinedload(AgendaItem.round),
                 joinedload(AgendaItem.vote).options(
-                    selectinload(Vote.ballots),
+                    # Pages show who voted and how, never when: hundreds of ballots a
+                    # meeting, read without their times.
+                    selectinload(Vote.ballots).load_only(
+                        Ballot.vote_id, Ballot.member_id, Ballot.choice
+                    ),
                     selectinload(Vote.recusals),
                 ),
             )

@@ -199,9 +199,12 @@ def send_written(
     assert board is not None
     require_presiding(board, user)
     at = at or utcnow()
+    if item.vote is not None:
+        raise Conflict(_("This item has been put to the vote already."))
     if deadline <= at:
         raise DomainError(_("The deadline must lie in the future."))
     _check_motion(item, data, board)
+    db.session.add(item)
     vote = _new_vote(item, data, VoteMode.WRITTEN, user, at, deadline, board)
     recused = {recusal.member_id for recusal in vote.recusals}
     notify(
@@ -216,6 +219,13 @@ def send_written(
         at=at,
     )
     return vote
+
+
+def vote_of(item: AgendaItem) -> Vote:
+    """Return the vote *item* was put to; refuse an item that has not been put to the vote."""
+    if item.vote is None:
+        raise Conflict(_("This item has not been put to the vote."))
+    return item.vote
 
 
 def _lock(vote: Vote) -> Vote:

@@ -14,10 +14,10 @@ from portal.board.forms import BoardForm, MemberForm
 from portal.board.models import Board, BoardFunction, MajorityRule
 from portal.board.services import access, boards, decisions, pages
 from portal.board.views import bp
-from portal.board.views.common import BOARD_PEOPLE, version
+from portal.board.views.common import BOARD_PEOPLE
 from portal.core.access import SIGNED_IN, allow
 from portal.core.errors import Conflict, DomainError, NotFound
-from portal.core.forms import enum_choices
+from portal.core.forms import enum_choices, sent_version
 from portal.extensions import db
 from portal.rounds.models import Round
 
@@ -68,7 +68,7 @@ def _board_form(board: Board | None) -> ResponseReturnValue:
                 board = boards.create_board(_data(form), user)
             else:
                 boards.update_board(
-                    board, _data(form), user, lock_version=version(form.lock_version.data)
+                    board, _data(form), user, lock_version=sent_version(form.lock_version.data)
                 )
         except Conflict as refused:
             error, status = refused.message, refused.status_code
@@ -170,8 +170,7 @@ def decisions_index() -> ResponseReturnValue:
 @allow(SIGNED_IN)
 def decision(decision_id: int) -> ResponseReturnValue:
     found = access.get_decision(decision_id)
-    if found.released_at is None:
-        access.require_see(found.board, signed_in_user())
+    access.require_read_decision(found, signed_in_user())
     return render_template("board/decision.html", decision=found)
 
 

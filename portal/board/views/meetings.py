@@ -24,10 +24,11 @@ from portal.board.forms import (
 from portal.board.models import Board, ItemKind, Meeting
 from portal.board.services import access, calendar, decisions, meetings, pages
 from portal.board.views import bp
-from portal.board.views.common import BOARD_PEOPLE, version
+from portal.board.views.common import BOARD_PEOPLE
 from portal.core.access import allow
 from portal.core.confirm import Confirmation, ask, confirmed
 from portal.core.errors import Conflict, DomainError
+from portal.core.forms import sent_version
 from portal.core.registry import Link
 from portal.core.urls import external_url
 
@@ -69,7 +70,10 @@ def _meeting_form(board: Board, meeting: Meeting | None) -> ResponseReturnValue:
                 meeting = meetings.create_meeting(board, _meeting_data(form), user)
             else:
                 meetings.update_meeting(
-                    meeting, _meeting_data(form), user, lock_version=version(form.lock_version.data)
+                    meeting,
+                    _meeting_data(form),
+                    user,
+                    lock_version=sent_version(form.lock_version.data),
                 )
         except Conflict as refused:
             error, status = refused.message, refused.status_code
@@ -284,7 +288,10 @@ def minutes(meeting_id: int) -> ResponseReturnValue:
         if form.validate_on_submit():
             try:
                 meetings.correct_minutes(
-                    found, form.text.data or "", user, lock_version=version(form.lock_version.data)
+                    found,
+                    form.text.data or "",
+                    user,
+                    lock_version=sent_version(form.lock_version.data),
                 )
             except DomainError as refused:
                 error = refused.message
@@ -299,7 +306,7 @@ def minutes(meeting_id: int) -> ResponseReturnValue:
         meeting=found,
         form=form,
         error=error,
-        may_correct=access.presides(found.board, user) and found.state.value == "held",
+        may_correct=meetings.may_correct_minutes(found, user),
     ), status
 
 

@@ -11,14 +11,13 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from portal.accounts import signed_in_user
 from portal.accounts.models import Role
 from portal.board.forms import CastForm, ConflictForm, MotionForm, WrittenForm
-from portal.board.models import AgendaItem, Board, Choice, DecisionOutcome, ItemKind
+from portal.board.models import AgendaItem, Board, Choice, DecisionOutcome
 from portal.board.services import access, meetings, pages, votes
 from portal.board.views import bp
 from portal.board.views.common import BOARD_PEOPLE
 from portal.board.views.meetings import _utc
 from portal.core.access import allow
 from portal.core.errors import DomainError
-from portal.extensions import db
 
 
 def _outcome_choices(form: MotionForm) -> None:
@@ -97,14 +96,12 @@ def open_vote(item_id: int) -> ResponseReturnValue:
 def cast(item_id: int) -> ResponseReturnValue:
     found = access.get_item(item_id)
     form = CastForm()
-    if found.vote is None:
-        return _render_item(found, 409, error=_("This item has not been put to the vote."))
     if not form.validate_on_submit():
         return _render_item(
             found, 422, cast_form=form, error=_("Please choose yes, no or abstain.")
         )
     try:
-        votes.cast(found.vote, signed_in_user(), Choice(form.choice.data))
+        votes.cast(votes.vote_of(found), signed_in_user(), Choice(form.choice.data))
     except DomainError as refused:
         return _refused(found, refused, cast_form=form)
     flash(_("Your vote has been recorded."), "success")
@@ -116,14 +113,12 @@ def cast(item_id: int) -> ResponseReturnValue:
 def declare_conflict(item_id: int) -> ResponseReturnValue:
     found = access.get_item(item_id)
     form = ConflictForm()
-    if found.vote is None:
-        return _render_item(found, 409, error=_("This item has not been put to the vote."))
     if not form.validate_on_submit():
         return _render_item(
             found, 422, conflict_form=form, error=_("Please say what the conflict of interest is.")
         )
     try:
-        votes.declare_conflict(found.vote, signed_in_user(), form.note.data or "")
+        votes.declare_conflict(votes.vote_of(found), signed_in_user(), form.note.data or "")
     except DomainError as refused:
         return _refused(found, refused, conflict_form=form)
     flash(_("You are recused from this item."), "success")
@@ -135,10 +130,8 @@ def declare_conflict(item_id: int) -> ResponseReturnValue:
 def close_vote(item_id: int) -> ResponseReturnValue:
     found = access.get_item(item_id)
     access.require_presiding(access.get_board(found.board_id), signed_in_user())
-    if found.vote is None:
-        return _render_item(found, 409, error=_("This item has not been put to the vote."))
     try:
-        result = votes.close_vote(found.vote, signed_in_user())
+        result = votes.close_vote(votes.vote_of(found), signed_in_user())
     except DomainError as refused:
         return _refused(found, refused)
     flash(
@@ -157,10 +150,8 @@ def _result_label(value: str) -> str:
 @allow(Role.BOARD_MEMBER)
 def refer(item_id: int) -> ResponseReturnValue:
     found = access.get_item(item_id)
-    if found.vote is None:
-        return _render_item(found, 409, error=_("This item has not been put to the vote."))
     try:
-        votes.refer_to_meeting(found.vote, signed_in_user())
+        votes.refer_to_meeting(votes.vote_of(found), signed_in_user())
     except DomainError as refused:
         return _refused(found, refused)
     flash(_("The written procedure has stopped; a meeting will decide the item."), "success")
@@ -177,6 +168,15 @@ def _subjects(board: Board) -> list[SelectChoice]:
     ]
 
 
+def _subject(value: str | None) -> tuple[int, int] | None:
+    """Read the (round id, idea id) of the idea chosen from `_subjects`; None for another
+    topic."""
+    if value == "other":
+        return None
+    round_id, _sep, idea_id = (value or "").partition(":")
+    return int(round_id), int(idea_id)
+
+
 @bp.route("/<int:board_id>/written/new", methods=["GET", "POST"])
 @allow(Role.BOARD_MEMBER)
 def new_written(board_id: int) -> ResponseReturnValue:
@@ -188,23 +188,12 @@ def new_written(board_id: int) -> ResponseReturnValue:
     form.subject.choices = _subjects(board)
     status, error = (422 if request.method == "POST" else 200), ""
     if form.validate_on_submit():
+        deadline = _utc(form.deadline.data)
+        assert deadline is not None
         try:
-            if form.subject.data == "other":
-                if not (form.title.data or "").strip():
-                    raise DomainError(_("Please give the topic a title."))
-                found = AgendaItem(
-                    board_id=board.id,
-                    kind=ItemKind.OTHER,
-                    title=form.title.data or "",
-                    notes=form.notes.data or "",
-                )
-            else:
-                round_id, _sep, idea_id = (form.subject.data or "").partition(":")
-                found = meetings.idea_item(board, int(round_id), int(idea_id))
-                found.notes = form.notes.data or ""
-            db.session.add(found)
-            deadline = _utc(form.deadline.data)
-            assert deadline is not None
+            found = meetings.written_item(
+                board, _subject(form.subject.data), form.title.data or "", form.notes.data or ""
+            )
             votes.send_written(found, _motion(form), deadline, user)
         except DomainError as refused:
             error = refused.message

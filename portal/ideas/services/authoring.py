@@ -19,6 +19,7 @@ from portal.core.models import utcnow
 from portal.core.transactions import on_commit
 from portal.extensions import db
 from portal.ideas.models import FieldOfAction, Idea, IdeaEvent, IdeaState, Tag
+from portal.ideas.services import participation
 from portal.ideas.services.access import may_delete, may_edit, may_set_author_public
 from portal.ideas.services.attachments import idea_attachments, storage_path
 from portal.ideas.services.lifecycle import IncompleteIdea, change_state
@@ -82,6 +83,8 @@ def _apply(idea: Idea, data: IdeaData) -> None:
     idea.proposal = data.proposal.strip()
     idea.benefit_citizens = data.benefit_citizens.strip()
     idea.benefit_staff = data.benefit_staff.strip()
+    if idea.state is not S.DRAFT:
+        participation.move_idea(idea, idea.field_of_action_id, data.field_of_action_id)
     idea.field_of_action_id = data.field_of_action_id
     idea.org_units = units
     idea.tags = _tags(data.tags)

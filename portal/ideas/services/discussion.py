@@ -10,18 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import CursorResult, delete, exists, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
 from portal.core.errors import Conflict, DomainError, Forbidden, InvalidTransition, NotFound
 from portal.core.models import utcnow
 from portal.extensions import db
-from portal.ideas.models import Comment, Idea, Support
-from portal.ideas.services import messages
+from portal.ideas.models import Comment, Idea, ParticipationKind, Support
+from portal.ideas.services import messages, participation
 from portal.ideas.services.access import may_delete_comment, may_discuss, may_edit_comment
 from portal.ideas.services.lifecycle import moderators
 from portal.notifications.services import notify
@@ -45,21 +44,32 @@ def support(idea: Idea, user: User, *, at: datetime | None = None) -> None:
         raise Conflict(_("You cannot support your own idea."))
     if supports(idea, user):
         raise Conflict(_("You already support this idea."))
-    db.session.add(Support(idea_id=idea.id, user_id=user.id, created_at=at or utcnow()))
+    at = at or utcnow()
+    db.session.add(
+        Support(idea_id=idea.id, user_id=user.id, created_at=at, org_unit_id=user.org_unit_id)
+    )
     idea.support_count = Idea.support_count + 1
+    participation.add(ParticipationKind.SUPPORT, at, user.org_unit_id, idea.field_of_action_id)
     db.session.flush()
 
 
 def withdraw_support(idea: Idea, user: User) -> None:
     """Withdraw *user*'s support of *idea*."""
-    # The session answers a DELETE without RETURNING with a CursorResult, which counts the rows.
-    result = db.session.execute(
-        delete(Support).where(Support.idea_id == idea.id, Support.user_id == user.id)
-    )
-    removed = cast("CursorResult[Any]", result).rowcount
-    if not removed:
+    removed = db.session.execute(
+        delete(Support)
+        .where(Support.idea_id == idea.id, Support.user_id == user.id)
+        .returning(Support.created_at, Support.org_unit_id)
+    ).first()
+    if removed is None:
         raise Conflict(_("You do not support this idea."))
     idea.support_count = Idea.support_count - 1
+    participation.add(
+        ParticipationKind.SUPPORT,
+        removed.created_at,
+        removed.org_unit_id,
+        idea.field_of_action_id,
+        -1,
+    )
     db.session.flush()
 
 
@@ -94,9 +104,11 @@ def add_comment(
         body=body,
         created_at=at,
         updated_at=at,
+        author_org_unit_id=user.org_unit_id,
     )
     db.session.add(comment)
     idea.comment_count = Idea.comment_count + 1
+    participation.add(ParticipationKind.COMMENT, at, user.org_unit_id, idea.field_of_action_id)
     db.session.flush()
     recipients = [idea.author, *moderators()]
     if parent is not None and parent.author is not None:
@@ -140,10 +152,14 @@ def delete_comment(idea: Idea, comment: Comment, user: User, *, at: datetime | N
         raise Forbidden(_("You may delete only your own comments."))
     has_replies = db.session.scalar(select(exists().where(Comment.parent_id == comment.id)))
     parent_id = comment.parent_id
+    # The comment leaves the count of its author's unit; a placeholder counts for none.
+    _count_comment(idea, comment, -1)
     if has_replies:
         comment.body = ""
         comment.author = None
+        comment.author_org_unit_id = None
         comment.deleted_at = at or utcnow()
+        _count_comment(idea, comment, 1)
     else:
         db.session.delete(comment)
     idea.comment_count = Idea.comment_count - 1
@@ -154,8 +170,19 @@ def delete_comment(idea: Idea, comment: Comment, user: User, *, at: datetime | N
             select(exists().where(Comment.parent_id == parent_id))
         )
         if parent is not None and parent.deleted_at is not None and last_reply_gone:
+            _count_comment(idea, parent, -1)
             db.session.delete(parent)
             db.session.flush()
+
+
+def _count_comment(idea: Idea, comment: Comment, number: int) -> None:
+    participation.add(
+        ParticipationKind.COMMENT,
+        comment.created_at,
+        comment.author_org_unit_id,
+        idea.field_of_action_id,
+        number,
+    )
 
 
 @dataclass

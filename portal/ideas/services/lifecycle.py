@@ -35,9 +35,10 @@ from portal.ideas.models import (
     Idea,
     IdeaEvent,
     IdeaState,
+    ParticipationKind,
     Support,
 )
-from portal.ideas.services import messages
+from portal.ideas.services import messages, participation
 from portal.ideas.services.access import is_moderator
 from portal.notifications.services import notify
 
@@ -232,6 +233,10 @@ def _record(
     idea.state = target
     if target is S.SUBMITTED:
         idea.submitted_at = at
+        idea.author_org_unit_id = idea.author.org_unit_id
+        participation.add(
+            ParticipationKind.IDEA, at, idea.author_org_unit_id, idea.field_of_action_id
+        )
     if target is S.DECLINED:
         idea.decline_reason = reason
     idea.merged_into = merged_into
@@ -301,12 +306,15 @@ def merge(
     """
     check_merge(duplicate, keep, user)
     already = select(Support.user_id).where(Support.idea_id == keep.id)
-    db.session.execute(
-        delete(Support).where(
-            Support.idea_id == duplicate.id,
-            or_(Support.user_id.in_(already), Support.user_id == keep.author_id),
-        )
+    twice = (
+        Support.idea_id == duplicate.id,
+        or_(Support.user_id.in_(already), Support.user_id == keep.author_id),
     )
+    participation.add_rows(ParticipationKind.SUPPORT, *twice, number=-1)
+    db.session.execute(delete(Support).where(*twice))
+    moving = {"source": duplicate.field_of_action_id, "target": keep.field_of_action_id}
+    participation.move_field(ParticipationKind.SUPPORT, Support.idea_id == duplicate.id, **moving)
+    participation.move_field(ParticipationKind.COMMENT, Comment.idea_id == duplicate.id, **moving)
     db.session.execute(
         update(Support).where(Support.idea_id == duplicate.id).values(idea_id=keep.id)
     )

@@ -29,7 +29,17 @@ import scoring
 from portal.accounts.models import OrgUnit, User
 from portal.core.errors import DomainError, Forbidden, NotFound
 from portal.extensions import db
-from portal.ideas.models import Comment, FieldOfAction, Idea, IdeaState, Support, idea_org_unit
+from portal.ideas.models import (
+    Comment,
+    FieldOfAction,
+    Idea,
+    IdeaState,
+    ParticipationCount,
+    ParticipationKind,
+    Support,
+    idea_org_unit,
+)
+from portal.ideas.services import participation as kept_counts
 from portal.projects.models import Milestone, Project, Traffic, Wave
 from portal.projects.services.time import today
 from portal.rounds.models import Round, RoundIdea
@@ -179,21 +189,6 @@ def _period(column: Any, filters: Filters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _month(column: Any) -> Any:
-    """Return the SQL expression that groups the time *column* by month (UTC); `_month_key`
-    reads its values."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return func.date_trunc("month", func.timezone("UTC", column))
-    # SQLite keeps the times in UTC as text, `YYYY-MM-DD HH:MM:SS…`: a prefix is cheaper than
-    # parsing every row's time with strftime.
-    return func.substr(column, 1, 7)
-
-
-def _month_key(value: str | dt.datetime) -> str:
-    """Return the month `YYYY-MM` of a value of `_month`."""
-    return value if isinstance(value, str) else f"{value:%Y-%m}"
-
-
 def idea_funnel(filters: Filters, units: list[int] | None, locale: str) -> reports.Chart:
     """Return the ideas in scope by state and field of action."""
     rows = db.session.execute(
@@ -232,27 +227,92 @@ class Participation:
 
 
 def participation(filters: Filters, units: list[int] | None) -> Participation:
-    """Count ideas, supports and comments per month and person's org unit, one grouped
-    statement per kind for both participation charts."""
-    # Supports and comments are given to ideas that are no longer drafts (an idea never returns
-    # to draft), so they need the idea row only for the field of action.
-    kinds = (
-        (Idea, Idea.submitted_at, Idea.author_id, _idea_scope(filters, units)),
-        (Support, Support.created_at, Support.user_id, _linked(Support.idea_id, filters, units)),
-        (Comment, Comment.created_at, Comment.author_id, _linked(Comment.idea_id, filters, units)),
-    )
+    """Count ideas, supports and comments per month and person's org unit for both
+    participation charts.
+
+    The counts the services keep (`ParticipationCount`) serve every whole month of the period,
+    for all ideas or one field of action; the rows are counted for the days of a month the
+    period cuts, and for a round's ideas or an org unit's, which the counts do not know.
+    """
+    if filters.round_id is not None or units is not None:
+        return Participation(tuple(_rows(kind, filters, units) for kind in ParticipationKind))
+    lower, upper = _bounds(filters)
+    # The whole months of the period: from the first month that begins inside it to the last
+    # that ends inside it.
+    first = None if lower is None else _next_month(lower) if lower.day > 1 else lower
+    last = None if upper is None else upper.replace(day=1)
+    if first is not None and last is not None and first >= last:
+        return Participation(tuple(_rows(kind, filters, None) for kind in ParticipationKind))
+    # The days before the first whole month and after the last.
+    edges = []
+    if lower is not None and first is not None and lower < first:
+        edges.append(replace(filters, until=first - dt.timedelta(days=1)))
+    if upper is not None and last is not None and last < upper:
+        edges.append(replace(filters, since=last))
     found = []
-    for model, at, person, scope in kinds:
-        month = _month(at)
-        rows = db.session.execute(
-            select(month, User.org_unit_id, func.count())
-            .select_from(model)
-            .outerjoin(User, User.id == person)
-            .where(*scope, at.is_not(None), *_period(at, filters))
-            .group_by(month, User.org_unit_id)
-        ).all()
-        found.append({(_month_key(m), unit): count for m, unit, count in rows})
+    for kind in ParticipationKind:
+        counts = _kept(kind, filters.field_id, first, last)
+        for edge in edges:
+            for key, count in _rows(kind, edge, None).items():
+                counts[key] = counts.get(key, 0) + count
+        found.append(counts)
     return Participation(tuple(found))
+
+
+def _bounds(filters: Filters) -> tuple[dt.date | None, dt.date | None]:
+    """Return the first day of the period and the day after its last (None: open)."""
+    return filters.since, filters.until + dt.timedelta(days=1) if filters.until else None
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=1) + dt.timedelta(days=31)).replace(day=1)
+
+
+def _kept(
+    kind: ParticipationKind, field_id: int | None, first: dt.date | None, last: dt.date | None
+) -> dict[tuple[str, int | None], int]:
+    """Return the kept counts of *kind* per month and org unit, of the ideas of *field_id*
+    (None: all), in the months from *first* up to *last* (excluded; None: open)."""
+    kept = ParticipationCount
+    conditions = [kept.kind == kind]
+    if field_id is not None:
+        conditions.append(kept.field_of_action_id == field_id)
+    if first is not None:
+        conditions.append(kept.month >= first)
+    if last is not None:
+        conditions.append(kept.month < last)
+    rows = db.session.execute(
+        select(kept.month, kept.org_unit_id, func.sum(kept.count))
+        .where(*conditions)
+        .group_by(kept.month, kept.org_unit_id)
+        # A count that came down to zero leaves no month behind that the rows do not have.
+        .having(func.sum(kept.count) > 0)
+    ).all()
+    return {
+        (f"{month:%Y-%m}", unit if unit != kept_counts.NONE else None): count
+        for month, unit, count in rows
+    }
+
+
+def _rows(
+    kind: ParticipationKind, filters: Filters, units: list[int] | None
+) -> dict[tuple[str, int | None], int]:
+    """Count the rows of *kind* in scope per month and the person's org unit when acting."""
+    if kind is ParticipationKind.IDEA:
+        at, unit, scope = Idea.submitted_at, Idea.author_org_unit_id, _idea_scope(filters, units)
+    elif kind is ParticipationKind.SUPPORT:
+        at, unit = Support.created_at, Support.org_unit_id
+        scope = _linked(Support.idea_id, filters, units)
+    else:
+        at, unit = Comment.created_at, Comment.author_org_unit_id
+        scope = _linked(Comment.idea_id, filters, units)
+    month = kept_counts.month_column(at)
+    rows = db.session.execute(
+        select(month, unit, func.count())
+        .where(*scope, at.is_not(None), *_period(at, filters))
+        .group_by(month, unit)
+    ).all()
+    return {(f"{m:%Y-%m}", u): count for m, u, count in rows}
 
 
 def participation_over_time(

@@ -26,12 +26,6 @@ from portal.projects.services import pages, waves
 from portal.projects.services.time import today
 
 
-def version(value: object) -> int:
-    """Return the version a form sent; a missing or odd one matches no version."""
-    text = str(value or "")
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else 0
-
-
 def people_choices() -> list[SelectChoice]:
     """Return the active accounts as choices, by name."""
     return [

@@ -12,7 +12,7 @@ from portal.accounts import signed_in_user
 from portal.accounts.models import Role
 from portal.core.access import SIGNED_IN, allow
 from portal.core.arguments import enum_arg, int_arg, page_number
-from portal.core.forms import ActionForm, optional_choices
+from portal.core.forms import ActionForm, optional_choices, sent_version
 from portal.extensions import db
 from portal.ideas.models import FieldOfAction
 from portal.ideas.views import file_download
@@ -27,7 +27,6 @@ from portal.projects.views.common import (
     people_choices,
     render_detail,
     unit_choices,
-    version,
     wave_choices,
 )
 
@@ -168,7 +167,7 @@ def edit(project_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             projects.update_project(
-                project, _data(form, []), user, lock_version=version(form.lock_version.data)
+                project, _data(form, []), user, lock_version=sent_version(form.lock_version.data)
             )
         except Refused as refused:
             error = refused.message

@@ -8,13 +8,14 @@ from flask_babel import gettext as _
 
 from portal.accounts import signed_in_user
 from portal.core.access import SIGNED_IN, allow
+from portal.core.forms import sent_version
 from portal.ideas.services.attachments import UploadRefused
 from portal.projects.forms import DocumentForm, StatusForm
 from portal.projects.models import Traffic
 from portal.projects.services import access, reporting
 from portal.projects.services.access import Refused
 from portal.projects.views import bp
-from portal.projects.views.common import prepare_status, render_detail, version
+from portal.projects.views.common import prepare_status, render_detail
 
 
 @bp.route("/<int:project_id>/status", methods=["POST"])
@@ -45,7 +46,7 @@ def report(project_id: int) -> ResponseReturnValue:
             ),
             user,
             upload,
-            lock_version=version(form.lock_version.data),
+            lock_version=sent_version(form.lock_version.data),
         )
     except (Refused, UploadRefused) as refused:
         return render_detail(project, 422, status_form=form, error=refused.message)

@@ -158,14 +158,19 @@ def create_round(data: RoundData, moderator: User, *, at: datetime | None = None
     return round_
 
 
+def require_changeable(round_: Round) -> None:
+    """Refuse changes to the settings of a closed round (409)."""
+    if round_.phase is P.CLOSED:
+        raise InvalidTransition(_("A closed round cannot change any more."))
+
+
 def update_round(
     round_: Round, data: RoundData, moderator: User, *, lock_version: int | None = None
 ) -> None:
     """Save a moderator's changes to *round_* (refused if the form showed an older state)."""
     require_moderator(moderator)
     require_current(round_, lock_version)
-    if round_.phase is P.CLOSED:
-        raise InvalidTransition(_("A closed round cannot change any more."))
+    require_changeable(round_)
     _apply(round_, data)
     # A change of the fields of action alone updates no column of the round, so its version
     # would stay and a second tab could overwrite it; the time of the change counts as one.

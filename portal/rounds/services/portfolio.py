@@ -13,10 +13,18 @@ and staff days (or a smaller budget tried), and the rules:
 The engine's `select_portfolio` chooses the set, proven optimal within the time limit of the
 settings (`PORTFOLIO_TIME_LIMIT_SECONDS`); the value of an idea is its score. Ideas without a
 cost or effort estimate cannot be weighed against the limits and are listed apart.
+
+Solving takes a quarter of a second for 200 ideas and seconds for thousands, and the proposal
+under the board's weights is read by every view of this page and of the board's pages. So its
+solution is stored (`PortfolioSolution`) under a hash of exactly what the solver reads, and
+read back while the problem stays the same; a change of any input (a score, an estimate, the
+budget, an exclusion, a dependency, a knock-out) is another problem, solved once when a page
+first needs it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from collections.abc import Mapping
@@ -26,6 +34,7 @@ import numpy as np
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 import scoring
 from portal.accounts.models import User
@@ -36,6 +45,7 @@ from portal.rounds.models import (
     Criterion,
     PortfolioDependency,
     PortfolioExclusion,
+    PortfolioSolution,
     Round,
     RoundIdea,
     RoundPhase,
@@ -158,18 +168,162 @@ def proposal(
         state = whatif.load(round_, args["state"])
         weights = whatif.parse_weights(state, args)
         budget = _parse_budget(args.get("budget"), round_.budget_euros)
-        return _propose(round_, state, weights, budget)
+        return _propose(round_, state, weights, budget, store=False)
     return of_state(round_, analysis.current(round_).state)
 
 
 def of_state(round_: Round, state: RankingState) -> Proposal:
     """Return the portfolio proposal of *round_* in *state* under the board's weights and the
-    round's limits, for a caller that has authorised its reader (the board's decisions)."""
-    return _propose(round_, state, state.weights / state.weights.sum(), round_.budget_euros)
+    round's limits, for a caller that has authorised its reader (the board's decisions).
+
+    Its solution is read from the stored one of the same problem, or solved and stored.
+    """
+    return _propose(
+        round_, state, state.weights / state.weights.sum(), round_.budget_euros, store=True
+    )
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """What the solver reads: the ideas that can be weighed (by id) with their values and
+    amounts, the limits, and the rules as positions among those ideas."""
+
+    idea_ids: tuple[int, ...]
+    values: np.ndarray
+    costs: np.ndarray
+    limits: np.ndarray
+    resources: tuple[str, ...]
+    mandatory: tuple[int, ...]
+    excluded: tuple[int, ...]
+    depends_on: dict[int, list[int]]
+    time_limit: int
+
+    def key(self) -> str:
+        """Return the hash that stands for this problem: equal only for equal inputs."""
+        digest = hashlib.sha256()
+        for part in (
+            SOLUTION_VERSION,
+            self.idea_ids,
+            self.resources,
+            self.mandatory,
+            self.excluded,
+            sorted((a, sorted(b)) for a, b in self.depends_on.items()),
+            self.time_limit,
+        ):
+            digest.update(repr(part).encode())
+        for array in (self.values, self.costs, self.limits):
+            digest.update(repr(array.shape).encode())
+            digest.update(np.ascontiguousarray(array, dtype=np.float64).tobytes())
+        return digest.hexdigest()
+
+
+#: Raised when what a stored solution means changes, so that older rows are not read as new.
+SOLUTION_VERSION = 1
+
+
+@dataclass(frozen=True)
+class _Solution:
+    #: Positions among the problem's ideas; None if the mandatory ideas alone break a limit.
+    selected: tuple[int, ...] | None
+    binding: tuple[str, ...]
+    total: float
+    optimal: bool
+    gap: float
+    seconds: float
+
+
+def _solve(problem: _Problem) -> _Solution:
+    started = time.perf_counter()
+    try:
+        found = scoring.select_portfolio(
+            problem.values,
+            problem.costs,
+            problem.limits,
+            mandatory=problem.mandatory,
+            excluded=problem.excluded,
+            depends_on=problem.depends_on,
+            time_limit=problem.time_limit,
+        )
+    except scoring.InfeasiblePortfolio:
+        return _Solution(None, (), 0.0, True, 0.0, time.perf_counter() - started)
+    return _Solution(
+        selected=found.selected,
+        binding=tuple(problem.resources[r] for r in found.binding),
+        total=found.total_value,
+        optimal=found.optimal,
+        gap=found.gap,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _stored_solution(round_: Round, problem: _Problem, key: str) -> _Solution | None:
+    row = db.session.scalar(
+        select(PortfolioSolution).where(
+            PortfolioSolution.round_id == round_.id, PortfolioSolution.key == key
+        )
+    )
+    if row is None:
+        return None
+    position = {idea_id: k for k, idea_id in enumerate(problem.idea_ids)}
+    return _Solution(
+        selected=None if row.selected is None else tuple(position[i] for i in row.selected),
+        binding=tuple(row.binding),
+        total=row.total_value,
+        optimal=row.optimal,
+        gap=row.gap,
+        seconds=row.seconds,
+    )
+
+
+def _store_solution(round_id: int, problem: _Problem, key: str, solution: _Solution) -> None:
+    """Store *solution* of *problem* as the one of round *round_id*, in place of the solutions
+    of its earlier problems, which no page asks for any more.
+
+    Storing is left out where it cannot be done at once, so that it never costs the caller
+    what it read or wrote: on SQLite a page that began as a reader may find another writer
+    in its way (then a later view stores it).
+    """
+    row = PortfolioSolution(
+        round_id=round_id,
+        key=key,
+        selected=None
+        if solution.selected is None
+        else [problem.idea_ids[k] for k in solution.selected],
+        binding=list(solution.binding),
+        total_value=solution.total,
+        optimal=solution.optimal,
+        gap=solution.gap,
+        seconds=solution.seconds,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.execute(
+                delete(PortfolioSolution).where(PortfolioSolution.round_id == round_id)
+            )
+            db.session.add(row)
+    except IntegrityError:
+        # A page view at the same moment stored the same problem's solution.
+        pass
+    except OperationalError:
+        if db.session.get_bind().dialect.name != "sqlite":
+            raise
+
+
+def _solution(round_: Round, problem: _Problem, *, store: bool) -> _Solution:
+    """Return the solution of *problem*: stored if it was solved before, else solved now (and
+    stored if *store*)."""
+    key = problem.key()
+    found = _stored_solution(round_, problem, key)
+    if found is not None:
+        return found
+    solved = _solve(problem)
+    if store:
+        _store_solution(round_.id, problem, key, solved)
+    return solved
 
 
 def _propose(
-    round_: Round, state: RankingState, weights: np.ndarray, budget: int | None
+    round_: Round, state: RankingState, weights: np.ndarray, budget: int | None, *, store: bool
 ) -> Proposal:
     scores, ranks, order = whatif.rank_by(state, weights)
     ids = list(state.idea_ids)
@@ -293,18 +447,22 @@ def _propose(
             elif row_of[a] in position:
                 depends_on.setdefault(position[row_of[a]], []).append(position[row_of[b]])
     must = [position[int(i)] for i in np.flatnonzero(mandatory & estimated)]
-    started = time.perf_counter()
-    try:
-        found = scoring.select_portfolio(
-            scores[usable],
-            costs,
-            limits,
-            mandatory=[i for i in must if i not in excluded],
-            excluded=sorted(set(excluded)),
+    found = _solution(
+        round_,
+        _Problem(
+            idea_ids=tuple(ids[int(i)] for i in usable),
+            values=scores[usable],
+            costs=costs,
+            limits=limits,
+            resources=tuple(kind for kind, _l, _a in resources),
+            mandatory=tuple(i for i in must if i not in excluded),
+            excluded=tuple(sorted(set(excluded))),
             depends_on=depends_on,
             time_limit=time_limit,
-        )
-    except scoring.InfeasiblePortfolio:
+        ),
+        store=store,
+    )
+    if found.selected is None:
         return replace(
             base,
             unavailable=_(
@@ -312,7 +470,6 @@ def _propose(
                 "staff days."
             ),
         )
-    seconds = time.perf_counter() - started
     chosen = {int(usable[k]) for k in found.selected}
     cut = _cutoff(
         [position[i] for i in ranked if i in position],
@@ -321,7 +478,7 @@ def _propose(
         np.array([not items[int(i)].excluded for i in usable]),
     )
     cut_rows = {int(usable[k]) for k in cut}
-    binding = [Binding(kind=resources[r][0]) for r in found.binding]
+    binding = [Binding(kind=kind) for kind in found.binding]
     for _record, idea, needs in dependencies:
         i, j = row_of[idea.idea_id], row_of[needs.idea_id]
         if i in chosen and j in chosen and j not in cut_rows:
@@ -336,14 +493,14 @@ def _propose(
         cutoff=[items[i] for i in ranked if i in cut_rows],
         gained=[items[i] for i in ranked if i in chosen and i not in cut_rows],
         lost=[items[i] for i in ranked if i in cut_rows and i not in chosen],
-        total=found.total_value,
+        total=found.total,
         cutoff_total=math.fsum(items[i].score for i in cut_rows),
         used_budget=used_of.get("budget", 0.0),
         used_days=used_of.get("staff_days", 0.0),
         binding=binding,
         optimal=found.optimal,
         gap=found.gap,
-        seconds=seconds,
+        seconds=found.seconds,
     )
 
 

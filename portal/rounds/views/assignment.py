@@ -14,7 +14,9 @@ from portal.core.access import allow
 from portal.core.arguments import page_number, page_size
 from portal.core.confirm import Confirmation, ask, confirmed
 from portal.core.errors import DomainError
-from portal.rounds.forms import AssignForm, BulkAssignForm, RemoveAssignmentForm, sent_version
+from portal.core.forms import sent_version
+from portal.core.urls import as_key
+from portal.rounds.forms import AssignForm, BulkAssignForm, RemoveAssignmentForm
 from portal.rounds.models import Round
 from portal.rounds.services import access, assignment
 from portal.rounds.views import bp
@@ -124,12 +126,13 @@ def _scope(value: str) -> assignment.Scope | None:
     if value == "all":
         return assignment.Scope()
     kind, _dash, number = value.partition("-")
-    if not (number.isascii() and number.isdigit() and len(number) < 10):
+    key = as_key(number)
+    if key is None:
         return None
     if kind == "field":
-        return assignment.Scope(field_of_action_id=int(number))
+        return assignment.Scope(field_of_action_id=key)
     if kind == "unit":
-        return assignment.Scope(org_unit_id=int(number))
+        return assignment.Scope(org_unit_id=key)
     return None
 
 

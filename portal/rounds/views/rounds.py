@@ -17,10 +17,11 @@ from portal.core.access import SIGNED_IN, allow
 from portal.core.arguments import page_number, page_size
 from portal.core.confirm import Confirmation, ask, confirmed
 from portal.core.errors import Conflict, DomainError
+from portal.core.forms import sent_version
 from portal.ideas.services import access as idea_access
 from portal.ideas.services.fields import fields_of_action
 from portal.rounds import queries
-from portal.rounds.forms import AcceptForm, PhaseForm, RoundForm, sent_version
+from portal.rounds.forms import AcceptForm, PhaseForm, RoundForm
 from portal.rounds.models import Round, RoundPhase
 from portal.rounds.services import access, catalogue, phases, round_page
 from portal.rounds.views import bp
@@ -123,8 +124,7 @@ def new() -> ResponseReturnValue:
 @allow(Role.MODERATOR)
 def edit(round_id: int) -> ResponseReturnValue:
     round_ = access.get_round(round_id)
-    if round_.phase is P.CLOSED:
-        raise Conflict(_("A closed round cannot change any more."))
+    phases.require_changeable(round_)
     return _round_form(round_)
 
 

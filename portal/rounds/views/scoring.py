@@ -15,13 +15,12 @@ from portal.core.access import allow
 from portal.core.arguments import page_number
 from portal.core.confirm import Confirmation, ask, confirmed
 from portal.core.errors import Conflict
-from portal.core.forms import read_number
+from portal.core.forms import read_number, sent_version
 from portal.rounds.forms import (
     AssessmentForm,
     ConflictForm,
     RevisionForm,
     read_scores,
-    sent_version,
 )
 from portal.rounds.models import Round
 from portal.rounds.services import access, scoring

@@ -4,13 +4,17 @@ chart's data, the CSV of exactly that table, and a fixed number of statements.""
 import csv
 import datetime as dt
 import io
+from collections import Counter
 
 import pytest
 from flask_babel import force_locale
+from sqlalchemy import select
 
 from portal.accounts.models import Role
 from portal.extensions import db
+from portal.ideas.models import Comment, Idea, IdeaState, Support
 from portal.ideas.services import discussion
+from portal.ideas.services.authoring import IdeaData, create_idea
 from portal.insights.services import dashboards
 from portal.projects.models import Milestone, Traffic
 from portal.projects.services import projects
@@ -256,3 +260,91 @@ def test_projects_by_wave_and_the_milestones_overdue_longest(db, monkeypatch):
     )
     assert _trace_values(late.figure, "x") == [[52, 10]]
     assert elsewhere.table.rows == ()
+
+
+def _counted_directly(filters):
+    """Count ideas, supports and comments of the rows in Python, as `participation` groups
+    them: (month, org unit of the person when acting) for each kind."""
+    lower = dt.datetime.combine(filters.since or dt.date.min, dt.time(), dt.UTC)
+    upper = dt.datetime.combine(
+        (filters.until or dt.date.max - dt.timedelta(days=1)) + dt.timedelta(days=1),
+        dt.time(),
+        dt.UTC,
+    )
+    rows = {
+        "ideas": db.session.execute(
+            select(Idea.submitted_at, Idea.author_org_unit_id, Idea.field_of_action_id).where(
+                Idea.state != IdeaState.DRAFT
+            )
+        ).all(),
+        "supports": db.session.execute(
+            select(Support.created_at, Support.org_unit_id, Idea.field_of_action_id).join(
+                Idea, Idea.id == Support.idea_id
+            )
+        ).all(),
+        "comments": db.session.execute(
+            select(Comment.created_at, Comment.author_org_unit_id, Idea.field_of_action_id).join(
+                Idea, Idea.id == Comment.idea_id
+            )
+        ).all(),
+    }
+    found = []
+    for kind in ("ideas", "supports", "comments"):
+        counts = Counter(
+            (f"{at:%Y-%m}", unit)
+            for at, unit, field in rows[kind]
+            if lower <= at < upper and filters.field_id in (None, field)
+        )
+        found.append(dict(counts))
+    return tuple(found)
+
+
+def test_participation_from_the_kept_counts_equals_a_count_of_the_rows(db):
+    amt, other = factories.org_unit(code="Amt 40"), factories.org_unit(code="Amt 41")
+    field = factories.field_of_action("E-Akte")
+    people = [factories.user(org_unit=amt), factories.user(org_unit=other), factories.user()]
+    ideas = []
+    # Ideas, supports and comments on the first and last days of months and in between.
+    days = [dt.datetime(2026, m, d, 23, 30, tzinfo=dt.UTC) for m, d in ((1, 31), (2, 1), (3, 15))]
+    for number, at in enumerate(days):
+        author = people[number]
+        data = IdeaData(
+            title=f"Idee {number}",
+            problem="Langsam.",
+            proposal="Schneller.",
+            field_of_action_id=field.id if number != 1 else None,
+        )
+        ideas.append(create_idea(data, author, submit=True, at=at))
+    for idea, at in zip(ideas, reversed(days), strict=True):
+        for person in people:
+            if person.id != idea.author_id:
+                discussion.support(idea, person, at=at)
+                discussion.add_comment(idea, person, "Gut.", at=at + dt.timedelta(hours=1))
+    # A person moves: what they did stays with their unit of then.
+    people[0].org_unit = other
+    db.session.flush()
+    discussion.add_comment(ideas[1], people[0], "Nach dem Wechsel.", at=days[2])
+    # A deleted comment with a reply stays, counted for no unit.
+    first = discussion.add_comment(ideas[2], people[1], "Erst.", at=days[0])
+    discussion.add_comment(ideas[2], people[2], "Antwort.", first.id, at=days[1])
+    discussion.delete_comment(ideas[2], first, people[1])
+    db.session.flush()
+
+    cases = [
+        dashboards.Filters(),
+        dashboards.Filters(field_id=field.id),
+        dashboards.Filters(since=dt.date(2026, 2, 1)),
+        dashboards.Filters(since=dt.date(2026, 1, 31), until=dt.date(2026, 3, 15)),
+        dashboards.Filters(since=dt.date(2026, 2, 1), until=dt.date(2026, 2, 28)),
+        dashboards.Filters(since=dt.date(2026, 2, 2), until=dt.date(2026, 2, 27)),
+        dashboards.Filters(field_id=field.id, until=dt.date(2026, 3, 14)),
+        dashboards.Filters(since=dt.date(2026, 3, 16)),
+    ]
+    for filters in cases:
+        assert dashboards.participation(filters, None).counts == _counted_directly(filters), filters
+    # The idea of Amt 40's member stays with Amt 40; the comment after the move counts for
+    # the new unit, beside the two comments of the other unit's member that month.
+    ideas_found, _supports, comments = dashboards.participation(dashboards.Filters(), None).counts
+    assert ideas_found[("2026-01", amt.id)] == 1
+    assert ("2026-03", amt.id) not in comments
+    assert comments[("2026-03", other.id)] == 2

@@ -12,8 +12,14 @@ from sqlalchemy import func, select
 import scoring
 from portal.accounts.models import Role
 from portal.extensions import db
-from portal.rounds.models import PortfolioDependency, PortfolioExclusion, RoundPhase
-from portal.rounds.services import portfolio, ranking
+from portal.rounds.models import (
+    Criterion,
+    PortfolioDependency,
+    PortfolioExclusion,
+    PortfolioSolution,
+    RoundPhase,
+)
+from portal.rounds.services import analysis, portfolio, ranking
 from tests.conftest import csrf_token, db_within
 from tests.portal.rounds.test_export import PREPARING, ROLES
 from tests.portal.rounds.test_ranking_page import scored, scored_data  # noqa: F401 - fixtures
@@ -49,16 +55,17 @@ def url(round_):
     return f"/rounds/{round_.id}/portfolio"
 
 
-def best(round_, budget=30_000, excluded=(), points=None):
+def best(round_, budget=30_000, excluded=(), points=None, mandatory=(0,)):
     """Return the titles of the most valuable set within *budget* by trying every set, the
-    mandatory "Idee 1" (all its assessors score "Pflicht" 2, the knock-out level) always in."""
+    *mandatory* ideas (by position; "Idee 1", whose assessors all score "Pflicht" 2, the
+    knock-out level) always in."""
     inputs = ranking.round_inputs(round_)
     scores = ranking.rank(inputs, points).scores
     titles = [idea.title for idea in inputs.ideas]
     options = []
     for size in range(len(titles) + 1):
         for chosen in itertools.combinations(range(len(titles)), size):
-            if 0 not in chosen or any(titles[i] in excluded for i in chosen):
+            if not set(mandatory) <= set(chosen) or any(titles[i] in excluded for i in chosen):
                 continue
             if sum(COSTS[i] for i in chosen) <= budget:
                 options.append((sum(scores[i] for i in chosen), chosen))
@@ -316,3 +323,128 @@ def test_the_page_takes_a_bounded_number_of_statements(client, login_as, planned
         client.get(url(round_))
 
     assert len(queries) <= 16
+
+
+def solved_on_each_call(monkeypatch):
+    """Count the solver's calls (it still solves); return the list of calls."""
+    calls = []
+    solve = scoring.select_portfolio
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return solve(*args, **kwargs)
+
+    monkeypatch.setattr(scoring, "select_portfolio", counted)
+    return calls
+
+
+def test_the_proposal_is_solved_once_and_then_read(client, login_as, planned, monkeypatch):
+    round_, ideas, _ = planned
+    calls = solved_on_each_call(monkeypatch)
+    login_as(Role.BOARD_MEMBER, locale="en")
+
+    first = titles_in(client.get(url(round_)).get_data(as_text=True), "proposal")
+    again = [client.get(url(round_)).get_data(as_text=True) for _ in range(2)]
+
+    assert len(calls) == 1
+    expected, _value = best(round_)
+    assert first == expected
+    assert all(titles_in(html, "proposal") == expected for html in again)
+    assert "the solver proved it" in again[-1]
+    (stored,) = db.session.scalars(select(PortfolioSolution)).all()
+    assert stored.round_id == round_.id
+    assert {idea.title for idea in ideas if idea.id in stored.selected} == expected
+
+
+def _knockout(round_):
+    """Return the criterion of the round's catalogue in force that has a knock-out level."""
+    state = ranking.round_inputs(round_)
+    ids = [c.id for c in state.criteria]
+    return db.session.scalars(
+        select(Criterion).where(Criterion.id.in_(ids), Criterion.knockout_level.is_not(None))
+    ).one()
+
+
+def _titles(ideas, *numbers):
+    return {ideas[n - 1].title for n in numbers}
+
+
+@pytest.mark.parametrize("change", ["budget", "staff_days", "exclusion", "dependency", "mandatory"])
+def test_a_changed_input_is_solved_anew(client, login_as, planned, monkeypatch, change):
+    round_, ideas, moderator = planned
+    calls = solved_on_each_call(monkeypatch)
+    login_as(Role.BOARD_MEMBER, locale="en")
+    before = titles_in(client.get(url(round_)).get_data(as_text=True), "proposal")
+    assert before == best(round_)[0]
+
+    if change == "budget":
+        round_.budget_euros = 20_000
+        expected = best(round_, budget=20_000)[0]
+    elif change == "staff_days":
+        # 20 days per idea: room for two.
+        round_.staff_days = 40
+        expected = max(
+            (
+                ({"Idee 1", other}, value)
+                for other, value in _values(round_).items()
+                if other != "Idee 1" and COSTS[int(other[-1]) - 1] <= 20_000
+            ),
+            key=lambda option: option[1],
+        )[0]
+    elif change == "exclusion":
+        dropped = sorted(before - {"Idee 1"})[0]
+        idea = next(i for i in ideas if i.title == dropped)
+        portfolio.exclude(round_, moderator, idea.id, "Läuft bereits")
+        expected = best(round_, excluded={dropped})[0]
+    elif change == "dependency":
+        # An idea of the proposal needs one outside it, which does not fit beside it.
+        needs = next(i for i in ideas[:6] if i.title not in before)
+        idea = next(i for i in ideas[1:6] if i.title in before)
+        portfolio.add_dependency(round_, moderator, idea.id, needs.id)
+        expected = None
+    else:
+        # "Idee 2" scores "Pflicht" 1 and becomes mandatory beside "Idee 1".
+        _knockout(round_).knockout_level = 1
+        expected = best(round_, mandatory=(0, 1))[0]
+    db.session.commit()
+    html = client.get(url(round_)).get_data(as_text=True)
+    after = titles_in(html, "proposal")
+
+    found = portfolio.proposal(round_, moderator)
+    assert after == {i.title for i in found.selected}
+    if expected is not None:
+        assert after == expected
+    if change == "dependency":
+        assert idea.title not in after or needs.title in after
+        assert after != before
+    if change == "mandatory":
+        assert [i.title for i in found.mandatory] == ["Idee 1", "Idee 2"]
+    assert len(calls) == 2
+    # Only the solution of the latest problem is kept.
+    assert len(db.session.scalars(select(PortfolioSolution)).all()) == 1
+
+
+def _values(round_):
+    inputs = ranking.round_inputs(round_)
+    scores = ranking.rank(inputs).scores
+    return {idea.title: scores[i] for i, idea in enumerate(inputs.ideas)}
+
+
+def test_a_decision_reads_the_stored_proposal_without_losing_its_writes(
+    client, login_as, planned, monkeypatch
+):
+    round_, _, _ = planned
+    calls = solved_on_each_call(monkeypatch)
+    login_as(Role.BOARD_MEMBER, locale="en")
+    client.get(url(round_))
+    # A service in the middle of a write (a board decision reads the standings) reads the
+    # stored solution and writes on.
+    round_.name = "Priorisierung, umbenannt"
+    db.session.flush()
+    proposal = portfolio.of_state(round_, analysis.current_state(round_))
+    db.session.commit()
+
+    assert len(calls) == 1
+    assert {i.title for i in proposal.selected} == best(round_)[0]
+    db.session.expire_all()
+    assert round_.name == "Priorisierung, umbenannt"
