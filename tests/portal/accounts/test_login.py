@@ -72,13 +72,16 @@ def _age_attempts(db, seconds):
 
 
 def test_v6_3_1_failed_attempts_slow_an_account_down_step_by_step_without_locking_it(
-    client, db, app, writes_nothing
+    client, db, app, writes_nothing, monkeypatch
 ):
     factories.user(email="target@musterstadt.example")
     free = app.config["LOGIN_FREE_FAILURES_PER_ACCOUNT"]
     for _ in range(free + 1):
         assert _login(client, "target@musterstadt.example", "guess guess guess").status_code == 401
-    # After the first failure beyond the free ones, the next try must wait one second ...
+    # After the first failure beyond the free ones, the next try must wait one second: tried a
+    # moment after the last failure (the clock stands still there, however long the test takes) ...
+    latest = db.session.scalar(select(func.max(LoginAttempt.at)))
+    monkeypatch.setattr(services, "utcnow", lambda: latest + timedelta(milliseconds=200))
     with writes_nothing():
         response = _login(client, "target@musterstadt.example", factories.PASSWORD)
     assert response.status_code == 429
