@@ -13,7 +13,7 @@ from portal.ideas.models import Idea
 from portal.rounds.models import Round, RoundPhase
 from portal.rounds.services import analysis, ranking, ranking_page
 from tests import factories
-from tests.conftest import SharedData, db_within, shared_database, start_session
+from tests.conftest import SharedData, db_within, kept, loaded, shared_database, start_session
 from tests.portal.rounds import round_states
 from tests.portal.rounds.test_ranking_analysis import KEYS, PROFILES
 
@@ -56,18 +56,14 @@ def scored_data(app: Flask) -> Iterator[SharedData]:
     """The scored round, built once for the module; each module that uses it
     runs its tests `db_within("scored_data")`."""
     with shared_database(app) as shared:
-        round_, ideas, moderator = scored_round()
-        shared.update(round=round_.id, ideas=[idea.id for idea in ideas], moderator=moderator.id)
+        shared["scored"] = kept(scored_round())
         yield shared
 
 
 @pytest.fixture
 def scored(db, scored_data):
     """The scored round, its ideas and its moderator, in the test's savepoint."""
-    round_ = db.session.get(Round, scored_data["round"])
-    assert round_ is not None, "the module's db fixture is not db_within('scored_data')"
-    ideas = [db.session.get(Idea, idea_id) for idea_id in scored_data["ideas"]]
-    return round_, ideas, db.session.get(User, scored_data["moderator"])
+    return loaded(scored_data["scored"])
 
 
 in_savepoints = db_within("scored_data")
