@@ -105,4 +105,12 @@ def sign_in(page: Page, base_url: str, email: str, password: str = "musterstadt-
     page.goto(f"{base_url}/login")
     page.fill("#email", email)
     page.fill("#password", password)
-    page.click("form.ww-form button[type=submit]")
+    # Wait for the answer: a page opened right after would otherwise cancel the sign-in.
+    with page.expect_navigation():
+        page.click("form.ww-form button[type=submit]")
+
+
+def switch_language(page: Page) -> None:
+    """Switch the signed-in user's language (it is kept on the account) and wait for the page."""
+    with page.expect_navigation():
+        page.click(".ww-language button")

@@ -11,7 +11,7 @@ from portal.core.tenancy import set_tenant
 from portal.core.transactions import unit_of_work
 from portal.extensions import db
 from portal.ideas.services.authoring import IdeaData, create_idea
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, switch_language
 
 pytestmark = pytest.mark.e2e
 
@@ -74,7 +74,7 @@ def test_public_account_pages_have_no_accessibility_violations(
 ):
     browser_page.goto(f"{live_server}/login")
     if language == "en":
-        browser_page.click(".ww-language button")
+        switch_language(browser_page)
     browser_page.goto(live_server + path)
     assert _violations(browser_page) == []
 
@@ -126,7 +126,7 @@ def test_signed_in_pages_have_no_accessibility_violations(
     _submit_an_idea(live_app)
     sign_in(browser_page, live_server, email)
     if language == "en":
-        browser_page.click(".ww-language button")
+        switch_language(browser_page)
     found = {}
     for path in PAGES[email]:
         browser_page.goto(live_server + path)
@@ -149,17 +149,17 @@ def test_the_confirmation_step_has_no_accessibility_violations(live_server, brow
     page = browser_page
     sign_in(page, live_server, "moderation@musterstadt.example")
     if language == "en":
-        page.click(".ww-language button")
+        switch_language(page)
     try:
         page.goto(f"{live_server}/ideas/screening")
         page.locator(".ww-idea-card__title a").first.click()
         page.fill("#decline-reason", "Reason / Begründung")
         page.click("form:has(#decline-reason) button[type=submit]")
-        assert page.locator("form input[name=confirm]").count() == 1
+        expect(page.locator("form input[name=confirm]")).to_have_count(1)
         violations = _violations(page)
     finally:
         if language == "en":
-            page.click(".ww-language button")
+            switch_language(page)
     assert violations == []
 
 
@@ -170,7 +170,7 @@ def test_round_forms_with_errors_and_their_confirmations_have_no_accessibility_v
     page = browser_page
     sign_in(page, live_server, "moderation@musterstadt.example")
     if language == "en":
-        page.click(".ww-language button")
+        switch_language(page)
     found = {}
     try:
         # A criterion whose level lost its sentence, shown again with the errors.
@@ -196,7 +196,7 @@ def test_round_forms_with_errors_and_their_confirmations_have_no_accessibility_v
         found["remove"] = _violations(page)
     finally:
         if language == "en":
-            page.click(".ww-language button")
+            switch_language(page)
     assert {name: found for name, found in found.items() if found} == {}
 
 
@@ -222,18 +222,18 @@ def test_the_weighting_pages_have_no_accessibility_violations(
         try:
             sign_in(page, live_server, email)
             if language == "en":
-                page.click(".ww-language button")
+                switch_language(page)
             page.goto(live_server + path)
             if violations := _violations(page):
                 found[(email, path)] = violations
             if email.startswith("lenkung") and path != "/":
                 # The question before submitting; nothing is written until it is confirmed.
                 page.click("button[name=action][value=submit]")
-                assert page.locator("form input[name=confirm]").count() == 1
+                expect(page.locator("form input[name=confirm]")).to_have_count(1)
                 if violations := _violations(page):
                     found[(email, "confirm")] = violations
         finally:
             if language == "en":
-                page.click(".ww-language button")
+                switch_language(page)
             context.close()
     assert found == {}

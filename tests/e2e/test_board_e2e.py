@@ -22,7 +22,7 @@ from portal.core.models import utcnow
 from portal.core.tenancy import set_tenant
 from portal.core.transactions import unit_of_work
 from portal.extensions import db
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, switch_language
 
 pytestmark = pytest.mark.e2e
 
@@ -93,7 +93,7 @@ class People:
             page.set_default_timeout(15_000)
             sign_in(page, self.base, email)
             if self.language == "en":
-                page.click(".ww-language button")
+                switch_language(page)
             self.pages[email] = page
         return self.pages[email]
 

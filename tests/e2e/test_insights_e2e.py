@@ -17,7 +17,7 @@ from portal.core.tenancy import set_tenant
 from portal.core.transactions import unit_of_work
 from portal.extensions import db
 from portal.insights.models import GeneratedDocument
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, switch_language
 from tests.e2e.test_accessibility_e2e import _violations
 
 pytestmark = pytest.mark.e2e
@@ -95,7 +95,7 @@ def test_the_dashboard_on_a_phone_has_no_accessibility_violations(live_server, b
         sign_in(page, live_server, "lenkung@musterstadt.example")
         page.goto(f"{live_server}/insights/?round=1")
         if language == "en":
-            page.click(".ww-language button")
+            switch_language(page)
         expect(page.locator(".ww-chart__figure--drawn").first).to_be_visible()
         assert _violations(page) == []
     finally:

@@ -18,7 +18,7 @@ from portal.core.tenancy import set_tenant
 from portal.core.transactions import unit_of_work
 from portal.extensions import db
 from portal.projects.models import Project, ProjectState, Task
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, switch_language
 from tests.portal.board.helpers import board_setup
 from tests.portal.projects.helpers import decide
 
@@ -202,7 +202,7 @@ def test_project_pages_have_no_accessibility_violations(
         paths += ["/projects/roles", "/projects/waves/new", f"/projects/{evaluated}/edit"]
     sign_in(browser_page, live_server, email)
     if language == "en":
-        browser_page.click(".ww-language button")
+        switch_language(browser_page)
     found = {}
     for path in paths:
         answer = browser_page.goto(live_server + path)

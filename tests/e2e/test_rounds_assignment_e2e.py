@@ -3,13 +3,14 @@ question, an idea's assessors with a declared conflict, removing after a questio
 no WCAG 2.1 AA violation on these pages, in German and English, on a desk and on a phone."""
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.accounts.services import municipality_for
 from portal.core.tenancy import set_tenant
 from portal.extensions import db
 from portal.rounds.models import Assignment, RecusalReason, Round, RoundPhase
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, switch_language
 from tests.e2e.test_accessibility_e2e import _violations
 
 pytestmark = pytest.mark.e2e
@@ -47,22 +48,23 @@ def test_a_moderator_assigns_and_the_pages_have_no_violations(
     try:
         sign_in(page, live_server, "moderation@musterstadt.example")
         if language == "en":
-            page.click(".ww-language button")
+            switch_language(page)
         page.goto(f"{live_server}/rounds/{round_id}")
         page.click(f"a[href='/rounds/{round_id}/assessment']")
+        expect(page.locator(".ww-assessment-ideas")).to_have_count(1)
         found["progress"] = _violations(page)
-        assert page.locator(".ww-assessment-ideas").count() == 1
         # Filling up the ideas that lack assessors (after the declared conflict) asks first.
         page.select_option("#scope", "all")
         page.click("form[action$='/assessment/bulk'] button[type=submit]")
-        assert page.locator("form input[name=confirm]").count() == 1
+        expect(page.locator("form input[name=confirm]")).to_have_count(1)
         found["bulk question"] = _violations(page)
         page.click("form:has(input[name=confirm]) button[type=submit]")
+        expect(page.locator("form input[name=confirm]")).to_have_count(0)
         page.goto(f"{live_server}/rounds/{round_id}/assessment/ideas/{idea_id}")
         assert note in page.content()
         found["idea"] = _violations(page)
         page.locator("form[action*='/remove'] button").first.click()
-        assert page.locator("form input[name=confirm]").count() == 1
+        expect(page.locator("form input[name=confirm]")).to_have_count(1)
         found["remove question"] = _violations(page)
     finally:
         context.close()

@@ -14,7 +14,7 @@ from portal.extensions import db
 from portal.rounds.models import Assignment, Round, RoundIdea, RoundPhase
 from portal.rounds.services import catalogue, scoring
 from tests import factories
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, switch_language
 
 pytestmark = pytest.mark.e2e
 
@@ -115,7 +115,7 @@ def test_the_assessor_pages_have_no_accessibility_violations(
     page = browser_page
     sign_in(page, live_server, ASSESSOR)
     if language == "en":
-        page.click(".ww-language button")
+        switch_language(page)
     found = {}
     for path in [
         "/",
@@ -129,6 +129,7 @@ def test_the_assessor_pages_have_no_accessibility_violations(
     # The form with its marked errors, and the review after submitting.
     page.goto(f"{live_server}/rounds/{round_id}/assessments/{ideas[0]}")
     page.locator("button[name=action][value=submit]").click()
+    expect(page.locator(".kern-error").first).to_be_visible()
     if violations := _violations(page):
         found["refused"] = violations
     assert found == {}

@@ -2,11 +2,13 @@
 the order change without a reload, resets it, and opens the portfolio under a smaller budget;
 the what-if panel and the portfolio pages have no axe-core WCAG 2.1 AA violation."""
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, switch_language
 from tests.e2e.test_accessibility_e2e import WCAG_21_AA, _violations
 
 pytestmark = pytest.mark.e2e
@@ -64,7 +66,7 @@ def test_the_tools_have_no_accessibility_violations(live_server, browser, langua
     try:
         sign_in(page, live_server, "lenkung@musterstadt.example")
         if language == "en":
-            page.click(".ww-language button")
+            switch_language(page)
         page.goto(f"{live_server}{ROUND}/ranking")
         page.goto(f"{live_server}{ROUND}/ranking")
         page.locator("#what-if input[type=range]").first.focus()
@@ -75,6 +77,7 @@ def test_the_tools_have_no_accessibility_violations(live_server, browser, langua
         if panel:
             found["what-if panel"] = [v["id"] for v in panel]
         page.click("button[formaction]")
+        expect(page).to_have_url(re.compile("/portfolio"))
         if violations := _violations(page):
             found["portfolio under what-if"] = violations
         page.goto(f"{live_server}{ROUND}/portfolio")
@@ -82,7 +85,7 @@ def test_the_tools_have_no_accessibility_violations(live_server, browser, langua
             found["portfolio"] = violations
     finally:
         if language == "en":
-            page.click(".ww-language button")
+            switch_language(page)
         context.close()
     # The moderators' forms for the rules of the portfolio, a refused one with its message.
     context = browser.new_context(viewport={"width": width, "height": 900})
@@ -90,7 +93,7 @@ def test_the_tools_have_no_accessibility_violations(live_server, browser, langua
     try:
         sign_in(page, live_server, "moderation@musterstadt.example")
         if language == "en":
-            page.click(".ww-language button")
+            switch_language(page)
         page.goto(f"{live_server}{ROUND}/portfolio")
         page.fill("#dependency-idea", "1")
         page.fill("#dependency-needs", "1")
@@ -100,6 +103,6 @@ def test_the_tools_have_no_accessibility_violations(live_server, browser, langua
             found["portfolio rules"] = violations
     finally:
         if language == "en":
-            page.click(".ww-language button")
+            switch_language(page)
         context.close()
     assert found == {}
