@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from flask_migrate import upgrade
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -98,6 +99,20 @@ def browser_page(browser: Browser, live_server: str) -> Iterator[Page]:
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+#: The rules of WCAG 2.1 level AA that axe-core checks.
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def axe_violations(page: Page) -> list[str]:
+    """Return axe-core's WCAG 2.1 AA violations on *page*, a line each, for a readable failure."""
+    results = Axe().run(page, options=WCAG_21_AA)
+    return [
+        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])}×) "
+        f"{violation['nodes'][0]['target']}"
+        for violation in results.response["violations"]
+    ]
 
 
 def sign_in(page: Page, base_url: str, email: str, password: str = "musterstadt-demo") -> None:

@@ -1,7 +1,6 @@
 """WCAG 2.1 AA / BITV 2.0: axe-core finds no violations on the portal's pages, in both languages."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -11,11 +10,10 @@ from portal.core.tenancy import set_tenant
 from portal.core.transactions import unit_of_work
 from portal.extensions import db
 from portal.ideas.services.authoring import IdeaData, create_idea
-from tests.e2e.conftest import sign_in, switch_language
+from tests.e2e.conftest import axe_violations, sign_in, switch_language
 
 pytestmark = pytest.mark.e2e
 
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 PAGES = {
     "admin@musterstadt.example": [
         "/", "/account", "/admin/users", "/admin/users/new", "/admin/org-units",
@@ -46,15 +44,6 @@ PAGES = {
 }  # fmt: skip
 
 
-def _violations(page):
-    results = Axe().run(page, options=WCAG_21_AA)
-    return [
-        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])}×) "
-        f"{violation['nodes'][0]['target']}"
-        for violation in results.response["violations"]
-    ]
-
-
 #: Pages everybody may open, without an account.
 PUBLIC_PAGES = ["/imprint", "/privacy", "/accessibility", "/help/", "/help/employee"]
 
@@ -62,7 +51,7 @@ PUBLIC_PAGES = ["/imprint", "/privacy", "/accessibility", "/help/", "/help/emplo
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
 def test_public_pages_have_no_accessibility_violations(live_server, browser_page, path):
     browser_page.goto(f"{live_server}{path}")
-    assert _violations(browser_page) == []
+    assert axe_violations(browser_page) == []
 
 
 @pytest.mark.parametrize(
@@ -76,7 +65,7 @@ def test_public_account_pages_have_no_accessibility_violations(
     if language == "en":
         switch_language(browser_page)
     browser_page.goto(live_server + path)
-    assert _violations(browser_page) == []
+    assert axe_violations(browser_page) == []
 
 
 @pytest.mark.parametrize(
@@ -90,9 +79,9 @@ def test_pages_on_a_phone_with_the_menu_open_have_no_accessibility_violations(
     try:
         sign_in(page, live_server, "admin@musterstadt.example")
         page.goto(live_server + path)
-        assert _violations(page) == []
+        assert axe_violations(page) == []
         page.click("summary.ww-menu__toggle")
-        assert _violations(page) == []
+        assert axe_violations(page) == []
     finally:
         context.close()
 
@@ -130,7 +119,7 @@ def test_signed_in_pages_have_no_accessibility_violations(
     found = {}
     for path in PAGES[email]:
         browser_page.goto(live_server + path)
-        if violations := _violations(browser_page):
+        if violations := axe_violations(browser_page):
             found[path] = violations
     assert found == {}
 
@@ -156,7 +145,7 @@ def test_the_confirmation_step_has_no_accessibility_violations(live_server, brow
         page.fill("#decline-reason", "Reason / Begründung")
         page.click("form:has(#decline-reason) button[type=submit]")
         expect(page.locator("form input[name=confirm]")).to_have_count(1)
-        violations = _violations(page)
+        violations = axe_violations(page)
     finally:
         if language == "en":
             switch_language(page)
@@ -179,21 +168,21 @@ def test_round_forms_with_errors_and_their_confirmations_have_no_accessibility_v
         page.fill("#scale_min", "")
         page.click("button[name=action][value=save]")
         expect(page.locator("#scale_min[aria-invalid=true]")).to_have_count(1)
-        found["criterion"] = _violations(page)
+        found["criterion"] = axe_violations(page)
         # A round without a name, shown again.
         page.goto(f"{live_server}/rounds/new")
         page.click("main form button[type=submit]")
         expect(page.locator("#name[aria-invalid=true]")).to_have_count(1)
-        found["round"] = _violations(page)
+        found["round"] = axe_violations(page)
         # The confirmation of a phase move and of removing a criterion.
         page.goto(f"{live_server}/rounds/3")
         page.click("form[action$='/phase'] button")
         expect(page.locator("form input[name=confirm]")).to_have_count(1)
-        found["phase"] = _violations(page)
+        found["phase"] = axe_violations(page)
         page.goto(f"{live_server}/rounds/3/catalogue/edit")
         page.locator("form[action$='/remove'] button").first.click()
         expect(page.locator("form input[name=confirm]")).to_have_count(1)
-        found["remove"] = _violations(page)
+        found["remove"] = axe_violations(page)
     finally:
         if language == "en":
             switch_language(page)
@@ -224,13 +213,13 @@ def test_the_weighting_pages_have_no_accessibility_violations(
             if language == "en":
                 switch_language(page)
             page.goto(live_server + path)
-            if violations := _violations(page):
+            if violations := axe_violations(page):
                 found[(email, path)] = violations
             if email.startswith("lenkung") and path != "/":
                 # The question before submitting; nothing is written until it is confirmed.
                 page.click("button[name=action][value=submit]")
                 expect(page.locator("form input[name=confirm]")).to_have_count(1)
-                if violations := _violations(page):
+                if violations := axe_violations(page):
                     found[(email, "confirm")] = violations
         finally:
             if language == "en":

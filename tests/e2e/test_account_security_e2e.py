@@ -7,8 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import sign_in
-from tests.e2e.test_accessibility_e2e import _violations
+from tests.e2e.conftest import axe_violations, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -54,7 +53,7 @@ def test_v6_4_1_a_new_password_by_e_mail(live_server, browser_page, caplog):
     page.goto(f"{live_server}/login")
     page.get_by_role("link", name="Passwort vergessen?").click()
     expect(page.locator("h1")).to_have_text("Passwort vergessen?")
-    assert _violations(page) == []
+    assert axe_violations(page) == []
     page.fill("#email", RESET_USER)
     page.get_by_role("button", name="Link senden").click()
     expect(page).to_have_url(f"{live_server}/login")
@@ -68,7 +67,7 @@ def test_v6_4_1_a_new_password_by_e_mail(live_server, browser_page, caplog):
 
     page.goto(live_server + path)
     expect(page.locator("h1")).to_have_text("Neues Passwort festlegen")
-    assert _violations(page) == []
+    assert axe_violations(page) == []
     page.fill("#new", "Passwort1234")
     page.fill("#confirm", "Passwort1234")
     page.get_by_role("button", name="Passwort setzen").click()

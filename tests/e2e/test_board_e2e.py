@@ -10,7 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
@@ -22,11 +21,10 @@ from portal.core.models import utcnow
 from portal.core.tenancy import set_tenant
 from portal.core.transactions import unit_of_work
 from portal.extensions import db
-from tests.e2e.conftest import sign_in, switch_language
+from tests.e2e.conftest import axe_violations, sign_in, switch_language
 
 pytestmark = pytest.mark.e2e
 
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 CHAIR = "lenkung@musterstadt.example"
 #: The author of "Einheitliche Diensthandys mit Mobilgeräteverwaltung" (idea 43, rank 16, which
@@ -40,15 +38,6 @@ TEXT = {
     "de": {"departs": "weicht von der Rangfolge ab", "recused": "Befangen"},
     "en": {"departs": "departs from the ranking", "recused": "Recused"},
 }
-
-
-def _violations(page: Page) -> list[str]:
-    results = Axe().run(page, options=WCAG_21_AA)
-    return [
-        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])}×) "
-        f"{violation['nodes'][0]['target']}"
-        for violation in results.response["violations"]
-    ]
 
 
 def _next_meeting(app) -> tuple[int, int]:  # type: ignore[no-untyped-def]
@@ -139,7 +128,7 @@ def test_a_meeting_decides_from_the_ranking(live_app, live_server, browser, lang
     found: dict[str, list[str]] = {}
 
     def check(page: Page, name: str) -> None:
-        if violations := _violations(page):
+        if violations := axe_violations(page):
             found[name] = violations
 
     try:

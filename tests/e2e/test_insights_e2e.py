@@ -17,8 +17,7 @@ from portal.core.tenancy import set_tenant
 from portal.core.transactions import unit_of_work
 from portal.extensions import db
 from portal.insights.models import GeneratedDocument
-from tests.e2e.conftest import sign_in, switch_language
-from tests.e2e.test_accessibility_e2e import _violations
+from tests.e2e.conftest import axe_violations, sign_in, switch_language
 
 pytestmark = pytest.mark.e2e
 
@@ -51,7 +50,7 @@ def test_the_board_reads_the_dashboard_generates_and_releases_the_paper(
         first = section.locator("tbody tr").first
         expect(first.locator("th")).to_have_text("1")
         title = first.locator("td").first.inner_text()
-        assert _violations(page) == []
+        assert axe_violations(page) == []
 
         with page.expect_download() as download:
             section.locator("a:has-text('Daten als CSV herunterladen')").click()
@@ -67,7 +66,7 @@ def test_the_board_reads_the_dashboard_generates_and_releases_the_paper(
         page.click("main form button:has-text('Erstellen')", timeout=180_000)
         expect(page.locator("h1")).to_have_text("Informationsvorlage: Priorisierung 2026")
         expect(page.locator("main .kern-badge")).to_have_text("Fertig")
-        assert _violations(page) == []
+        assert axe_violations(page) == []
         page.click("button:has-text('Für alle Mitarbeitenden freigeben')")
         expect(page.locator("main")).to_contain_text("nicht zurückgenommen werden")
         page.click("main form button:has-text('Freigeben')")
@@ -76,12 +75,12 @@ def test_the_board_reads_the_dashboard_generates_and_releases_the_paper(
 
         sign_in(page, live_server, "mitarbeiterin@musterstadt.example")
         page.goto(f"{live_server}/insights/documents")
-        assert _violations(page) == []
+        assert axe_violations(page) == []
         page.click("a:has-text('Informationsvorlage: Priorisierung 2026')")
         with page.expect_download() as download:
             page.click("a:has-text('PDF herunterladen')")
         assert download.value.path().read_bytes().startswith(b"%PDF")
-        assert _violations(page) == []
+        assert axe_violations(page) == []
     finally:
         context.close()
 
@@ -97,7 +96,7 @@ def test_the_dashboard_on_a_phone_has_no_accessibility_violations(live_server, b
         if language == "en":
             switch_language(page)
         expect(page.locator(".ww-chart__figure--drawn").first).to_be_visible()
-        assert _violations(page) == []
+        assert axe_violations(page) == []
     finally:
         context.close()
 
@@ -116,7 +115,7 @@ def test_a_board_member_asks_for_the_meeting_pack_on_the_meeting_page(
         page.goto(f"{live_server}/board/meetings/{meeting_id}")
         section = page.locator("section[aria-labelledby=h-meeting-pack]")
         expect(section.locator("h2")).to_have_text("Sitzungsunterlage")
-        assert _violations(page) == []
+        assert axe_violations(page) == []
         # Jobs run at once in the tests, so this request waits for the pack.
         section.locator("button:has-text('Sitzungsunterlage erstellen')").click(timeout=120_000)
         expect(page.locator("h1")).to_have_text("Sitzungsunterlage: 4. Sitzung")
@@ -127,7 +126,7 @@ def test_a_board_member_asks_for_the_meeting_pack_on_the_meeting_page(
         text = "\n".join(p.extract_text() for p in reader.pages)
         assert "Tagesordnung" in text
         assert "4. Sitzung" in text
-        assert _violations(page) == []
+        assert axe_violations(page) == []
         # The meeting page now lists the pack it made.
         page.goto(f"{live_server}/board/meetings/{meeting_id}")
         expect(section.locator("a:has-text('Sitzungsunterlage: 4. Sitzung')")).to_have_count(1)

@@ -7,7 +7,6 @@ violation, in German and English."""
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
@@ -18,13 +17,12 @@ from portal.core.tenancy import set_tenant
 from portal.core.transactions import unit_of_work
 from portal.extensions import db
 from portal.projects.models import Project, ProjectState, Task
-from tests.e2e.conftest import sign_in, switch_language
+from tests.e2e.conftest import axe_violations, sign_in, switch_language
 from tests.portal.board.helpers import board_setup
 from tests.portal.projects.helpers import decide
 
 pytestmark = pytest.mark.e2e
 
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 MODERATOR = "moderation@musterstadt.example"
 #: Aylin Demir, the author of the idea and so the project's owner.
 AUTHOR = "mitarbeiterin@musterstadt.example"
@@ -168,15 +166,6 @@ def test_a_project_from_decision_to_evaluation(live_app, live_server, browser_pa
     assert _project(live_app).state is ProjectState.EVALUATED
 
 
-def _violations(page: Page) -> list[str]:
-    results = Axe().run(page, options=WCAG_21_AA)
-    return [
-        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])}×) "
-        f"{violation['nodes'][0]['target']}"
-        for violation in results.response["violations"]
-    ]
-
-
 def _demo_projects(app) -> list[int]:
     """Return the ids of the demo's projects, the evaluated one first."""
     with app.app_context():
@@ -199,7 +188,7 @@ def test_project_pages_have_no_accessibility_violations(
         paths += [f"/projects/{project}", f"/projects/{project}/tasks"]
         paths += [f"/projects/{project}/evaluation"]
     if email == MODERATOR:
-        paths += ["/projects/roles", "/projects/waves/new", f"/projects/{evaluated}/edit"]
+        paths += ["/projects/roles", "/projects/waves/new", f"/projects/{others[0]}/edit"]
     sign_in(browser_page, live_server, email)
     if language == "en":
         switch_language(browser_page)
@@ -208,6 +197,6 @@ def test_project_pages_have_no_accessibility_violations(
         answer = browser_page.goto(live_server + path)
         assert answer is not None
         assert answer.status == 200, path
-        if violations := _violations(browser_page):
+        if violations := axe_violations(browser_page):
             found[path] = violations
     assert found == {}

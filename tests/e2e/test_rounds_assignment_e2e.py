@@ -10,8 +10,7 @@ from portal.accounts.services import municipality_for
 from portal.core.tenancy import set_tenant
 from portal.extensions import db
 from portal.rounds.models import Assignment, RecusalReason, Round, RoundPhase
-from tests.e2e.conftest import sign_in, switch_language
-from tests.e2e.test_accessibility_e2e import _violations
+from tests.e2e.conftest import axe_violations, sign_in, switch_language
 
 pytestmark = pytest.mark.e2e
 
@@ -52,20 +51,20 @@ def test_a_moderator_assigns_and_the_pages_have_no_violations(
         page.goto(f"{live_server}/rounds/{round_id}")
         page.click(f"a[href='/rounds/{round_id}/assessment']")
         expect(page.locator(".ww-assessment-ideas")).to_have_count(1)
-        found["progress"] = _violations(page)
+        found["progress"] = axe_violations(page)
         # Filling up the ideas that lack assessors (after the declared conflict) asks first.
         page.select_option("#scope", "all")
         page.click("form[action$='/assessment/bulk'] button[type=submit]")
         expect(page.locator("form input[name=confirm]")).to_have_count(1)
-        found["bulk question"] = _violations(page)
+        found["bulk question"] = axe_violations(page)
         page.click("form:has(input[name=confirm]) button[type=submit]")
         expect(page.locator("form input[name=confirm]")).to_have_count(0)
         page.goto(f"{live_server}/rounds/{round_id}/assessment/ideas/{idea_id}")
         assert note in page.content()
-        found["idea"] = _violations(page)
+        found["idea"] = axe_violations(page)
         page.locator("form[action*='/remove'] button").first.click()
         expect(page.locator("form input[name=confirm]")).to_have_count(1)
-        found["remove question"] = _violations(page)
+        found["remove question"] = axe_violations(page)
     finally:
         context.close()
     assert {name: violations for name, violations in found.items() if violations} == {}

@@ -2,7 +2,6 @@
 the review of strong disagreement, and no WCAG 2.1 AA violation on these pages."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -14,11 +13,10 @@ from portal.extensions import db
 from portal.rounds.models import Assignment, Round, RoundIdea, RoundPhase
 from portal.rounds.services import catalogue, scoring
 from tests import factories
-from tests.e2e.conftest import sign_in, switch_language
+from tests.e2e.conftest import axe_violations, sign_in, switch_language
 
 pytestmark = pytest.mark.e2e
 
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 ASSESSOR = "bewertung@musterstadt.example"
 
 
@@ -73,15 +71,6 @@ def _assign(app):
     return round_id, ideas
 
 
-def _violations(page):
-    results = Axe().run(page, options=WCAG_21_AA)
-    return [
-        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])}×) "
-        f"{violation['nodes'][0]['target']}"
-        for violation in results.response["violations"]
-    ]
-
-
 def test_an_assessor_scores_by_keyboard_submits_and_is_asked_to_review(
     live_app, live_server, browser_page
 ):
@@ -124,12 +113,12 @@ def test_the_assessor_pages_have_no_accessibility_violations(
         f"/rounds/{round_id}/assessments/{ideas[1]}",
     ]:
         page.goto(live_server + path)
-        if violations := _violations(page):
+        if violations := axe_violations(page):
             found[path] = violations
     # The form with its marked errors, and the review after submitting.
     page.goto(f"{live_server}/rounds/{round_id}/assessments/{ideas[0]}")
     page.locator("button[name=action][value=submit]").click()
     expect(page.locator(".kern-error").first).to_be_visible()
-    if violations := _violations(page):
+    if violations := axe_violations(page):
         found["refused"] = violations
     assert found == {}

@@ -8,8 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in, switch_language
-from tests.e2e.test_accessibility_e2e import WCAG_21_AA, _violations
+from tests.e2e.conftest import WCAG_21_AA, axe_violations, sign_in, switch_language
 
 pytestmark = pytest.mark.e2e
 
@@ -78,10 +77,10 @@ def test_the_tools_have_no_accessibility_violations(live_server, browser, langua
             found["what-if panel"] = [v["id"] for v in panel]
         page.click("button[formaction]")
         expect(page).to_have_url(re.compile("/portfolio"))
-        if violations := _violations(page):
+        if violations := axe_violations(page):
             found["portfolio under what-if"] = violations
         page.goto(f"{live_server}{ROUND}/portfolio")
-        if violations := _violations(page):
+        if violations := axe_violations(page):
             found["portfolio"] = violations
     finally:
         if language == "en":
@@ -99,7 +98,7 @@ def test_the_tools_have_no_accessibility_violations(live_server, browser, langua
         page.fill("#dependency-needs", "1")
         page.click("form[action$='/dependencies'] button[type=submit]")
         expect(page.locator(".kern-alert--danger")).to_be_visible()
-        if violations := _violations(page):
+        if violations := axe_violations(page):
             found["portfolio rules"] = violations
     finally:
         if language == "en":

@@ -3,6 +3,8 @@
 All staff read projects (transparency of every state of work). The owner, the team and the
 moderators change a project; the owner and the moderators steer it (its facts, its team, the
 money spent, closing the evaluation); moderators create projects and keep waves and roles.
+Once evaluated, a project is on the record: nobody changes it any more, as nobody changes a
+released decision.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.accounts.models import Role, User
 from portal.core.errors import Conflict, DomainError, Forbidden, NotFound
 from portal.extensions import db
-from portal.projects.models import Project, TeamMember
+from portal.projects.models import Project, ProjectState, TeamMember
 
 
 def is_moderator(user: User) -> bool:
@@ -27,26 +29,50 @@ def is_team(project: Project, user: User) -> bool:
     return project.owner_id == user.id or any(m.user_id == user.id for m in project.members)
 
 
-def may_change(project: Project, user: User) -> bool:
-    """Tell whether *user* may work on *project*: tasks, milestones, status, updates, files."""
+def is_closed(project: Project) -> bool:
+    """Tell whether *project* is evaluated, and so closed to every change."""
+    return project.state is ProjectState.EVALUATED
+
+
+def _may_work(project: Project, user: User) -> bool:
     return is_moderator(user) or is_team(project, user)
 
 
-def may_steer(project: Project, user: User) -> bool:
-    """Tell whether *user* may change the facts, the team, the money spent and the evaluation."""
+def _may_lead(project: Project, user: User) -> bool:
     return is_moderator(user) or project.owner_id == user.id
 
 
+def may_change(project: Project, user: User) -> bool:
+    """Tell whether *user* may work on *project* now: tasks, milestones, status, updates, files."""
+    return _may_work(project, user) and not is_closed(project)
+
+
+def may_steer(project: Project, user: User) -> bool:
+    """Tell whether *user* may change the facts, the team, the money spent and the evaluation
+    now."""
+    return _may_lead(project, user) and not is_closed(project)
+
+
+def _require_open(project: Project) -> None:
+    if is_closed(project):
+        raise Conflict(
+            _("This project has been evaluated; its record is closed and no longer changes.")
+        )
+
+
 def require_change(project: Project, user: User) -> None:
-    """Refuse *user* unless they may work on *project* (403)."""
-    if not may_change(project, user):
+    """Refuse *user* unless they may work on *project* (403) and it is not closed (409)."""
+    if not _may_work(project, user):
         raise Forbidden(_("Only the project's owner, its team and the moderators change it."))
+    _require_open(project)
 
 
 def require_steer(project: Project, user: User) -> None:
-    """Refuse *user* unless they own *project* or are a moderator (403)."""
-    if not may_steer(project, user):
+    """Refuse *user* unless they own *project* or are a moderator (403) and it is not closed
+    (409)."""
+    if not _may_lead(project, user):
         raise Forbidden(_("Only the project's owner and the moderators may do this."))
+    _require_open(project)
 
 
 def require_moderator(user: User) -> None:

@@ -1,10 +1,12 @@
 """Every route of projects answers 403 to those who may not use it, and writes nothing: only the
 owner, the team and the moderators change a project; only the owner and the moderators steer
-it; only moderators make projects and keep waves and roles."""
+it; only moderators make projects and keep waves and roles. Once evaluated, a project refuses
+every change (409), even to its owner and the moderators."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
@@ -12,6 +14,7 @@ from flask.testing import FlaskClient
 
 from portal.accounts.models import Role, User
 from portal.extensions import db as _db
+from portal.projects.models import Project, ProjectState
 from portal.projects.services import evaluation, work
 from tests.conftest import SharedData, db_within, shared_database, start_session
 from tests.portal.projects.helpers import places
@@ -99,6 +102,7 @@ def found(app: Flask) -> Iterator[SharedData]:
                 "board": here.setup.chair.id,
                 "member": here.member.id,
                 "owner": here.owner.id,
+                "moderator": here.setup.moderator.id,
             }
         )
         yield shared
@@ -147,3 +151,53 @@ def test_all_staff_read_projects(
 ) -> None:
     login_as(Role.EMPLOYEE)
     assert client.get(path.format(**found)).status_code == 200
+
+
+def _evaluate(found: dict) -> None:
+    project = _db.session.get(Project, found["project"])
+    project.state = ProjectState.EVALUATED
+    project.closing_report = "Ziele erreicht."
+    project.evaluated_at = datetime(2026, 11, 2, 9, tzinfo=UTC)
+    _db.session.flush()
+
+
+CLOSED = [
+    (method, path, who)
+    for method, path, _refused in ROUTES
+    if path.startswith("/projects/{project}")
+    for who in ("owner", "moderator")
+]
+
+
+@pytest.mark.parametrize(("method", "path", "who"), CLOSED)
+def test_an_evaluated_project_refuses_every_change_with_409(
+    client: FlaskClient,
+    found: dict,
+    writes_nothing: Callable,
+    method: str,
+    path: str,
+    who: str,
+) -> None:
+    _evaluate(found)
+    start_session(client, _db.session.get(User, found[who]))
+    url = path.format(**found)
+    with writes_nothing():
+        answer = client.open(url, method=method, data=DATA)
+    assert answer.status_code == 409, (method, url, who)
+    assert "evaluated" in answer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("who", ["owner", "member", "moderator"])
+def test_an_evaluated_project_offers_no_forms_and_says_it_is_closed(
+    client: FlaskClient, found: dict, who: str
+) -> None:
+    _evaluate(found)
+    user = _db.session.get(User, found[who])
+    user.locale = "en"
+    start_session(client, user)
+    for page in ("", "/tasks", "/evaluation"):
+        text = client.get(f"/projects/{found['project']}{page}").get_data(as_text=True)
+        main = text.split("<main", 1)[1].split("</main>", 1)[0]
+        assert 'method="post"' not in main, page
+    detail = client.get(f"/projects/{found['project']}").get_data(as_text=True)
+    assert "The project's record is closed and no longer changes." in detail
