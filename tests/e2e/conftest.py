@@ -11,7 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from flask_migrate import upgrade
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from config import TestingConfig
@@ -121,11 +121,28 @@ def sign_in(page: Page, base_url: str, email: str, password: str = "musterstadt-
     page.fill("#email", email)
     page.fill("#password", password)
     # Wait for the answer: a page opened right after would otherwise cancel the sign-in.
-    with page.expect_navigation():
-        page.click("form.ww-form button[type=submit]")
+    submit(page.locator("form.ww-form button[type=submit]"))
+
+
+def submit(target: Locator, timeout: float | None = None, key: str | None = None) -> None:
+    """Click *target*, a form's button or a link (or press *key* on it), and wait for the page
+    it opens.
+
+    Playwright does not wait for the navigation a click starts; the next step would act on the
+    page before it, or cancel the request.
+    """
+    with target.page.expect_navigation(timeout=timeout):
+        if key is None:
+            target.click(timeout=timeout)
+        else:
+            target.press(key, timeout=timeout)
+
+
+def sign_out(page: Page) -> None:
+    """Sign out with the button the page shows (the header's, or the menu's on a phone)."""
+    submit(page.locator("form[action='/logout'] button:visible"))
 
 
 def switch_language(page: Page) -> None:
     """Switch the signed-in user's language (it is kept on the account) and wait for the page."""
-    with page.expect_navigation():
-        page.click(".ww-language button")
+    submit(page.locator(".ww-language button"))

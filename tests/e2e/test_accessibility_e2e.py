@@ -10,7 +10,7 @@ from portal.core.tenancy import set_tenant
 from portal.core.transactions import unit_of_work
 from portal.extensions import db
 from portal.ideas.services.authoring import IdeaData, create_idea
-from tests.e2e.conftest import axe_violations, sign_in, switch_language
+from tests.e2e.conftest import axe_violations, sign_in, submit, switch_language
 
 pytestmark = pytest.mark.e2e
 
@@ -141,9 +141,9 @@ def test_the_confirmation_step_has_no_accessibility_violations(live_server, brow
         switch_language(page)
     try:
         page.goto(f"{live_server}/ideas/screening")
-        page.locator(".ww-idea-card__title a").first.click()
+        submit(page.locator(".ww-idea-card__title a").first)
         page.fill("#decline-reason", "Reason / Begründung")
-        page.click("form:has(#decline-reason) button[type=submit]")
+        submit(page.locator("form:has(#decline-reason) button[type=submit]"))
         expect(page.locator("form input[name=confirm]")).to_have_count(1)
         violations = axe_violations(page)
     finally:
@@ -166,21 +166,21 @@ def test_round_forms_with_errors_and_their_confirmations_have_no_accessibility_v
         page.goto(f"{live_server}/rounds/3/catalogue/criteria/19")
         page.fill("#level-1-text", "")
         page.fill("#scale_min", "")
-        page.click("button[name=action][value=save]")
+        submit(page.locator("button[name=action][value=save]"))
         expect(page.locator("#scale_min[aria-invalid=true]")).to_have_count(1)
         found["criterion"] = axe_violations(page)
         # A round without a name, shown again.
         page.goto(f"{live_server}/rounds/new")
-        page.click("main form button[type=submit]")
+        submit(page.locator("main form button[type=submit]"))
         expect(page.locator("#name[aria-invalid=true]")).to_have_count(1)
         found["round"] = axe_violations(page)
         # The confirmation of a phase move and of removing a criterion.
         page.goto(f"{live_server}/rounds/3")
-        page.click("form[action$='/phase'] button")
+        submit(page.locator("form[action$='/phase'] button"))
         expect(page.locator("form input[name=confirm]")).to_have_count(1)
         found["phase"] = axe_violations(page)
         page.goto(f"{live_server}/rounds/3/catalogue/edit")
-        page.locator("form[action$='/remove'] button").first.click()
+        submit(page.locator("form[action$='/remove'] button").first)
         expect(page.locator("form input[name=confirm]")).to_have_count(1)
         found["remove"] = axe_violations(page)
     finally:
@@ -217,7 +217,7 @@ def test_the_weighting_pages_have_no_accessibility_violations(
                 found[(email, path)] = violations
             if email.startswith("lenkung") and path != "/":
                 # The question before submitting; nothing is written until it is confirmed.
-                page.click("button[name=action][value=submit]")
+                submit(page.locator("button[name=action][value=submit]"))
                 expect(page.locator("form input[name=confirm]")).to_have_count(1)
                 if violations := axe_violations(page):
                     found[(email, "confirm")] = violations

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import axe_violations, sign_in
+from tests.e2e.conftest import axe_violations, sign_in, submit
 
 pytestmark = pytest.mark.e2e
 
@@ -33,7 +33,7 @@ def test_v7_5_2_sign_out_on_all_other_devices_ends_the_other_browser(live_server
         sign_in(home_page, live_server, SESSIONS_USER)
         expect(home_page).to_have_url(f"{live_server}/")
         office_page.goto(f"{live_server}/account")
-        office_page.get_by_role("button", name="Auf allen anderen Geräten abmelden").click()
+        submit(office_page.get_by_role("button", name="Auf allen anderen Geräten abmelden"))
         expect(office_page.locator(".kern-alert--success")).to_contain_text(
             "auf allen anderen Geräten abgemeldet"
         )
@@ -51,11 +51,11 @@ def test_v6_4_1_a_new_password_by_e_mail(live_server, browser_page, caplog):
     caplog.set_level(logging.INFO, logger="portal.notifications.services")
     page = browser_page
     page.goto(f"{live_server}/login")
-    page.get_by_role("link", name="Passwort vergessen?").click()
+    submit(page.get_by_role("link", name="Passwort vergessen?"))
     expect(page.locator("h1")).to_have_text("Passwort vergessen?")
     assert axe_violations(page) == []
     page.fill("#email", RESET_USER)
-    page.get_by_role("button", name="Link senden").click()
+    submit(page.get_by_role("button", name="Link senden"))
     expect(page).to_have_url(f"{live_server}/login")
     expect(page.locator(".kern-alert--info")).to_contain_text(f"Falls zu {RESET_USER} ein Konto")
 
@@ -70,11 +70,11 @@ def test_v6_4_1_a_new_password_by_e_mail(live_server, browser_page, caplog):
     assert axe_violations(page) == []
     page.fill("#new", "Passwort1234")
     page.fill("#confirm", "Passwort1234")
-    page.get_by_role("button", name="Passwort setzen").click()
+    submit(page.get_by_role("button", name="Passwort setzen"))
     expect(page.locator("#new-error")).to_contain_text("zu leicht zu erraten")
     page.fill("#new", NEW_PASSWORD)
     page.fill("#confirm", NEW_PASSWORD)
-    page.get_by_role("button", name="Passwort setzen").click()
+    submit(page.get_by_role("button", name="Passwort setzen"))
     expect(page).to_have_url(f"{live_server}/login")
     expect(page.locator(".kern-alert--success")).to_contain_text("Ihr neues Passwort")
 

@@ -21,7 +21,7 @@ from portal.core.models import utcnow
 from portal.core.tenancy import set_tenant
 from portal.core.transactions import unit_of_work
 from portal.extensions import db
-from tests.e2e.conftest import axe_violations, sign_in, switch_language
+from tests.e2e.conftest import axe_violations, sign_in, submit, switch_language
 
 pytestmark = pytest.mark.e2e
 
@@ -106,9 +106,9 @@ def _item_link(page: Page, title: str):  # type: ignore[no-untyped-def]
 def _vote(page: Page, base: str, meeting: int, title: str) -> None:
     """Vote yes on *title*, reached from the meeting page's list of open votes."""
     page.goto(f"{base}/board/meetings/{meeting}")
-    page.locator(".ww-notice a", has_text=title).click()
+    submit(page.locator(".ww-notice a", has_text=title))
     page.check("input[name=choice][value=yes]")
-    page.locator("form[action$='/cast'] button[type=submit]").click()
+    submit(page.locator("form[action$='/cast'] button[type=submit]"))
     expect(page.locator("form[action$='/cast']")).to_have_count(0)
 
 
@@ -117,7 +117,7 @@ def _motion(page: Page, outcome: str, explanation: str = "") -> None:
     page.select_option("#outcome", outcome)
     page.fill("#reason", "Die Bewertung und der Haushalt sprechen dafür.")
     page.fill("#explanation", explanation)
-    page.locator("form[action$='/vote'] button[type=submit]").click()
+    submit(page.locator("form[action$='/vote'] button[type=submit]"))
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
@@ -138,34 +138,34 @@ def test_a_meeting_decides_from_the_ranking(live_app, live_server, browser, lang
         check(chair, "meeting planned")
         for idea in (RECUSED_IDEA, DEPARTING_IDEA):
             chair.check(f"input[name=chosen][value='1:{idea}']")
-        chair.locator("form[action$='/ideas'] button[type=submit]").click()
-        chair.locator("form[action$='/invite'] button[type=submit]").click()
+        submit(chair.locator("form[action$='/ideas'] button[type=submit]"))
+        submit(chair.locator("form[action$='/invite'] button[type=submit]"))
         for box in chair.locator("input[name=present]").all():
             box.check()
-        chair.locator("form[action$='/attendance'] button[type=submit]").click()
+        submit(chair.locator("form[action$='/attendance'] button[type=submit]"))
         recused_title = "Einheitliche Diensthandys mit Mobilgeräteverwaltung"
         departing_title = "Fachverfahren über Schnittstellen verbinden"
         expect(_item_link(chair, recused_title)).to_be_visible()
         _shoot(chair, language, "meeting")
 
         # The first idea: rejected; its author, the deputy, is recused and cannot vote.
-        _item_link(chair, recused_title).click()
+        submit(_item_link(chair, recused_title))
         check(chair, "item before the vote")
         _motion(chair, "rejected")
         chair.check("input[name=choice][value=yes]")
-        chair.locator("form[action$='/cast'] button[type=submit]").click()
+        submit(chair.locator("form[action$='/cast'] button[type=submit]"))
         for member in MEMBERS:
             _vote(people[member], live_server, fourth, recused_title)
         deputy = people[DEPUTY]
         deputy.goto(f"{live_server}/board/meetings/{fourth}")
         expect(deputy.locator(".ww-notice a", has_text=recused_title)).to_have_count(0)
-        _item_link(deputy, recused_title).click()
+        submit(_item_link(deputy, recused_title))
         expect(deputy.locator("form[action$='/cast']")).to_have_count(0)
         expect(deputy.get_by_text(text["recused"]).first).to_be_visible()
         chair.reload()
         check(chair, "item, vote open")
         _shoot(chair, language, "item-open")
-        chair.locator("form[action$='/close'] button[type=submit]").click()
+        submit(chair.locator("form[action$='/close'] button[type=submit]"))
         # Three yes of six entitled (the deputy recused), all present: adopted, decided.
         expect(chair.locator(".ww-tally td").nth(0)).to_have_text("3")
         expect(chair.locator(".ww-tally td").nth(3)).to_contain_text("6")
@@ -173,7 +173,7 @@ def test_a_meeting_decides_from_the_ranking(live_app, live_server, browser, lang
 
         # The second idea ranks below the one just rejected: approving it needs an explanation.
         chair.goto(f"{live_server}/board/meetings/{fourth}")
-        _item_link(chair, departing_title).click()
+        submit(_item_link(chair, departing_title))
         _motion(chair, "approved")
         expect(chair.locator(".kern-alert--danger")).to_contain_text(text["departs"])
         expect(chair.locator("#motion")).to_have_value("Die Lenkungsgruppe beschließt.")
@@ -181,14 +181,14 @@ def test_a_meeting_decides_from_the_ranking(live_app, live_server, browser, lang
         _shoot(chair, language, "item-refused")
         _motion(chair, "approved", "Das Land fördert die Schnittstellen nur noch in diesem Jahr.")
         chair.check("input[name=choice][value=yes]")
-        chair.locator("form[action$='/cast'] button[type=submit]").click()
+        submit(chair.locator("form[action$='/cast'] button[type=submit]"))
         for member in [DEPUTY, *MEMBERS]:
             _vote(people[member], live_server, fourth, departing_title)
         chair.reload()
-        chair.locator("form[action$='/close'] button[type=submit]").click()
+        submit(chair.locator("form[action$='/close'] button[type=submit]"))
         decision = chair.locator("a[href^='/board/decisions/']")
         expect(decision).to_have_count(1)
-        decision.click()
+        submit(decision)
         expect(chair.get_by_text("Das Land fördert die Schnittstellen")).to_be_visible()
         check(chair, "decision")
         _shoot(chair, language, "decision")
@@ -198,11 +198,11 @@ def test_a_meeting_decides_from_the_ranking(live_app, live_server, browser, lang
         author.goto(f"{live_server}/ideas/{DEPARTING_IDEA}")
         expect(author.get_by_text("Das Land fördert die Schnittstellen")).to_have_count(0)
         chair.goto(f"{live_server}/board/meetings/{fourth}")
-        chair.locator(f"form[action$='/meetings/{fourth}/close'] button[type=submit]").click()
+        submit(chair.locator(f"form[action$='/meetings/{fourth}/close'] button[type=submit]"))
         check(chair, "confirm closing")
-        chair.locator(".ww-confirm button[type=submit]").click()
+        submit(chair.locator(".ww-confirm button[type=submit]"))
         chair.goto(f"{live_server}/board/meetings/{fourth}")
-        chair.locator("form[action$='/release'] button[type=submit]").click()
+        submit(chair.locator("form[action$='/release'] button[type=submit]"))
         expect(chair.locator("form[action$='/release']")).to_have_count(0)
         check(chair, "meeting held")
         chair.goto(f"{live_server}/board/meetings/{fourth}/minutes")
@@ -218,13 +218,13 @@ def test_a_meeting_decides_from_the_ranking(live_app, live_server, browser, lang
         # The next meeting approves the minutes, which are frozen from then on.
         chair.goto(f"{live_server}/board/meetings/{fifth}")
         chair.fill("form[action$='/topics'] #title", "Genehmigung des Protokolls")
-        chair.locator("form[action$='/topics'] button[type=submit]").click()
-        chair.locator("form[action$='/invite'] button[type=submit]").click()
+        submit(chair.locator("form[action$='/topics'] button[type=submit]"))
+        submit(chair.locator("form[action$='/invite'] button[type=submit]"))
         for box in chair.locator("input[name=present]").all():
             box.check()
-        chair.locator("form[action$='/attendance'] button[type=submit]").click()
+        submit(chair.locator("form[action$='/attendance'] button[type=submit]"))
         chair.select_option("#meeting_id", str(fourth))
-        chair.locator("form[action$='/approve-minutes'] button[type=submit]").click()
+        submit(chair.locator("form[action$='/approve-minutes'] button[type=submit]"))
         chair.goto(f"{live_server}/board/meetings/{fourth}")
         expect(chair.locator(".ww-facts")).to_contain_text("5. Sitzung")
         chair.goto(f"{live_server}/board/meetings/{fourth}/minutes")

@@ -4,7 +4,7 @@ and a long address in a comment does not make the page wider than the screen."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, submit
 
 pytestmark = pytest.mark.e2e
 
@@ -55,7 +55,7 @@ def test_on_a_phone_the_menu_folds_and_opens_by_keyboard(live_server, phone):
     assert phone.evaluate("document.activeElement.classList.contains('ww-menu__toggle')")
     toggle.press("Space")
     expect(menu_link).to_be_visible()
-    menu_link.click()
+    submit(menu_link)
     expect(phone.locator("h1")).to_have_text("Konten")
     # The width is measured once the page and its stylesheets have loaded (under load the
     # heading can be there before the styles that give wide tables their scrolling box).
@@ -101,7 +101,7 @@ def test_a_long_address_in_a_comment_does_not_widen_the_page(live_server, phone)
     sign_in(phone, live_server, "mitarbeiterin@musterstadt.example")
     phone.goto(f"{live_server}/ideas/2")
     phone.fill("#body", f"Siehe {LONG_URL} und `{LONG_URL}`\n\n| Stelle |\n|---|\n| {LONG_URL} |")
-    phone.click("#comment-form button[type=submit]")
+    submit(phone.locator("#comment-form button[type=submit]"))
     comment = phone.locator(".ww-comment", has_text="Siehe")
     expect(comment).to_contain_text("Digitalisierungsbeauftragtenkoordinationsstelle")
     phone.wait_for_load_state("load")
@@ -128,7 +128,7 @@ def test_markdown_text_is_as_large_as_the_sidebar_and_its_tables_and_code_are_st
     browser_page.fill(
         "#body", "Kosten:\n\n| Posten | Euro |\n|---|---|\n| Lizenz | 900 |\n\n`make run`"
     )
-    browser_page.click("#comment-form button[type=submit]")
+    submit(browser_page.locator("#comment-form button[type=submit]"))
     comment = browser_page.locator(".ww-comment", has_text="Lizenz")
     expect(comment).to_be_visible()
 

@@ -5,15 +5,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, sign_out, submit
 
 pytestmark = pytest.mark.e2e
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-def _sign_out(page: Page) -> None:
-    page.click("form[action='/logout'] button")
 
 
 def _write_idea(page: Page, base: str, title: str, problem: str, action: str) -> str:
@@ -21,7 +17,7 @@ def _write_idea(page: Page, base: str, title: str, problem: str, action: str) ->
     page.fill("#title", title)
     page.fill("#problem", problem)
     page.fill("#proposal", "Ein Online-Kalender mit Erinnerung per E-Mail.")
-    page.click(f"button[name=action][value={action}]")
+    submit(page.locator(f"button[name=action][value={action}]"))
     expect(page.locator("h1")).to_have_text(title)
     return page.url
 
@@ -46,24 +42,24 @@ def test_employee_and_moderator_work_through_the_idea_portal(live_server, browse
         "draft",
     )
     expect(page.locator("main .kern-badge").first).to_contain_text("Entwurf")
-    page.click("button[name=target][value=submitted]")
+    submit(page.locator("button[name=target][value=submitted]"))
     expect(page.locator("main .kern-badge").first).to_contain_text("Eingereicht")
 
     # A file attached.
     page.set_input_files(
         "#file", files=[{"name": "Konzept.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
-    page.click("#attachments button[type=submit]")
+    submit(page.locator("#attachments button[type=submit]"))
     expect(page.locator("#attachments")).to_contain_text("Konzept.pdf")
 
     # Another idea supported and commented on.
     page.goto(f"{live_server}/ideas/1")
     support_count = page.locator(".ww-support-count__number")
     before = int(support_count.inner_text())
-    page.click("form[action$='/support'] button")
+    submit(page.locator("form[action$='/support'] button"))
     expect(support_count).to_have_text(str(before + 1))
     page.fill("#body", "Das würde auch dem Standesamt helfen.")
-    page.click("#comment-form button[type=submit]")
+    submit(page.locator("#comment-form button[type=submit]"))
     expect(page.locator("#comments")).to_contain_text("Das würde auch dem Standesamt helfen.")
 
     # A second idea that duplicates the first, and a third that will be declined.
@@ -82,34 +78,34 @@ def test_employee_and_moderator_work_through_the_idea_portal(live_server, browse
         "submit",
     )
     kept_id = re.search(r"/ideas/(\d+)$", url).group(1)
-    _sign_out(page)
+    sign_out(page)
 
     # The moderator screens, merges the duplicate and declines with a reason.
     sign_in(page, live_server, "moderation@musterstadt.example")
     page.goto(f"{live_server}/ideas/screening")
     expect(page.locator("main [role=status]")).to_contain_text("Ideen warten")
     page.goto(url)
-    page.click("button[name=target][value=screening]")
+    submit(page.locator("button[name=target][value=screening]"))
     expect(page.locator("main .kern-badge").first).to_contain_text("Screening")
 
     page.goto(duplicate_url)
     page.fill("#keep_id", kept_id)
-    page.click("form[action$='/merge'] button")
+    submit(page.locator("form[action$='/merge'] button"))
     # Merging asks first, and says which idea is the duplicate of which.
     expect(page.locator("h1")).to_have_text(re.compile(rf"in Idee Nr.\s{kept_id} zusammenführen\?"))
     expect(page.locator("main")).to_contain_text("ist eine Dublette von Idee Nr.")
-    page.click(f"button:has-text('In Idee Nr. {kept_id} zusammenführen')")
+    submit(page.locator(f"button:has-text('In Idee Nr. {kept_id} zusammenführen')"))
     expect(page).to_have_url(url)
     expect(page.locator("main")).to_contain_text("Hochzeitstermine im Internet buchen")
 
     page.goto(declined_url)
     page.fill("#decline-reason", "Die Stadt nutzt die App des Landes.")
-    page.click("button:has-text('Ablehnen')")
+    submit(page.locator("button:has-text('Ablehnen')"))
     expect(page.locator("h1")).to_contain_text("wirklich ablehnen?")
     expect(page.locator("blockquote")).to_have_text("Die Stadt nutzt die App des Landes.")
-    page.click("button:has-text('Idee ablehnen')")
+    submit(page.locator("button:has-text('Idee ablehnen')"))
     expect(page.locator(".kern-alert--danger")).to_contain_text("App des Landes")
-    _sign_out(page)
+    sign_out(page)
 
     # The author is notified of each step and reads the reason.
     sign_in(page, live_server, "l.meier@musterstadt.example")
@@ -128,7 +124,7 @@ def test_draft_of_one_employee_is_not_found_by_another(live_server, browser_page
     url = _write_idea(
         page, live_server, "Geheimer Entwurf zur Aktenablage", "Noch nicht fertig.", "draft"
     )
-    _sign_out(page)
+    sign_out(page)
     sign_in(page, live_server, "mitarbeiterin@musterstadt.example")
     response = page.goto(url)
     assert response is not None
@@ -145,15 +141,15 @@ def test_irreversible_actions_are_confirmed_by_keyboard_without_javascript(live_
     try:
         sign_in(page, live_server, "k.koehler@musterstadt.example")
         url = _write_idea(page, live_server, "Entwurf zum Verwerfen", "Noch offen.", "draft")
-        page.locator("button:has-text('Entwurf löschen')").press("Enter")
+        submit(page.locator("button:has-text('Entwurf löschen')"), key="Enter")
         expect(page.locator("h1")).to_have_text(
             "Den Entwurf „Entwurf zum Verwerfen“ wirklich löschen?"
         )
         # "Cancel" leads back and nothing happened.
-        page.locator("main a:has-text('Abbrechen')").press("Enter")
+        submit(page.locator("main a:has-text('Abbrechen')"), key="Enter")
         expect(page).to_have_url(url)
-        page.locator("button:has-text('Entwurf löschen')").press("Enter")
-        page.locator("button:has-text('Entwurf löschen')").press("Enter")
+        submit(page.locator("button:has-text('Entwurf löschen')"), key="Enter")
+        submit(page.locator("button:has-text('Entwurf löschen')"), key="Enter")
         expect(page.locator(".ww-flashes")).to_contain_text("Ihr Entwurf wurde gelöscht.")
         response = page.goto(url)
         assert response is not None

@@ -17,7 +17,7 @@ from portal.core.tenancy import set_tenant
 from portal.core.transactions import unit_of_work
 from portal.extensions import db
 from portal.insights.models import GeneratedDocument
-from tests.e2e.conftest import axe_violations, sign_in, switch_language
+from tests.e2e.conftest import axe_violations, sign_in, sign_out, submit, switch_language
 
 pytestmark = pytest.mark.e2e
 
@@ -43,7 +43,7 @@ def test_the_board_reads_the_dashboard_generates_and_releases_the_paper(
         sign_in(page, live_server, "lenkung@musterstadt.example")
         page.goto(f"{live_server}/insights/")
         page.select_option("#round", label="Priorisierung 2026")
-        page.click("form.ww-filter button[type=submit]")
+        submit(page.locator("form.ww-filter button[type=submit]"))
         expect(page).to_have_url(f"{live_server}/insights/?round=1&field=&unit=&since=&until=")
         section = page.locator("section.ww-chart", has=page.locator(f"h2:text-is('{RANKING}')"))
         expect(section.locator(".ww-chart__figure--drawn svg.main-svg").first).to_be_visible()
@@ -58,25 +58,25 @@ def test_the_board_reads_the_dashboard_generates_and_releases_the_paper(
         assert rows[0][:2] == ["Rang", "Idee"]
         assert rows[1][:2] == ["1", title]
 
-        page.click("main a:has-text('Dokumente')")
+        submit(page.locator("main a:has-text('Dokumente')"))
         page.select_option("#kind", "council_paper")
         page.select_option("#round_id", label="Priorisierung 2026")
         # Jobs run at once in the tests, so this request waits for the paper (and for the
         # browser that draws its figures to start).
-        page.click("main form button:has-text('Erstellen')", timeout=180_000)
+        submit(page.get_by_role("button", name="Erstellen", exact=True), timeout=180_000)
         expect(page.locator("h1")).to_have_text("Informationsvorlage: Priorisierung 2026")
         expect(page.locator("main .kern-badge")).to_have_text("Fertig")
         assert axe_violations(page) == []
-        page.click("button:has-text('Für alle Mitarbeitenden freigeben')")
+        submit(page.locator("button:has-text('Für alle Mitarbeitenden freigeben')"))
         expect(page.locator("main")).to_contain_text("nicht zurückgenommen werden")
-        page.click("main form button:has-text('Freigeben')")
+        submit(page.locator("main form button:has-text('Freigeben')"))
         expect(page.locator(".ww-flashes")).to_contain_text("für alle Mitarbeitenden freigegeben")
-        page.click("form[action='/logout'] button")
+        sign_out(page)
 
         sign_in(page, live_server, "mitarbeiterin@musterstadt.example")
         page.goto(f"{live_server}/insights/documents")
         assert axe_violations(page) == []
-        page.click("a:has-text('Informationsvorlage: Priorisierung 2026')")
+        submit(page.locator("a:has-text('Informationsvorlage: Priorisierung 2026')"))
         with page.expect_download() as download:
             page.click("a:has-text('PDF herunterladen')")
         assert download.value.path().read_bytes().startswith(b"%PDF")
@@ -117,7 +117,7 @@ def test_a_board_member_asks_for_the_meeting_pack_on_the_meeting_page(
         expect(section.locator("h2")).to_have_text("Sitzungsunterlage")
         assert axe_violations(page) == []
         # Jobs run at once in the tests, so this request waits for the pack.
-        section.locator("button:has-text('Sitzungsunterlage erstellen')").click(timeout=120_000)
+        submit(section.locator("button:has-text('Sitzungsunterlage erstellen')"), timeout=120_000)
         expect(page.locator("h1")).to_have_text("Sitzungsunterlage: 4. Sitzung")
         expect(page.locator("main .kern-badge")).to_have_text("Fertig")
         with page.expect_download() as download:

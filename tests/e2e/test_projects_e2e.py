@@ -17,7 +17,7 @@ from portal.core.tenancy import set_tenant
 from portal.core.transactions import unit_of_work
 from portal.extensions import db
 from portal.projects.models import Project, ProjectState, Task
-from tests.e2e.conftest import axe_violations, sign_in, switch_language
+from tests.e2e.conftest import axe_violations, sign_in, submit, switch_language
 from tests.portal.board.helpers import board_setup
 from tests.portal.projects.helpers import decide
 
@@ -76,13 +76,13 @@ def test_a_project_from_decision_to_evaluation(live_app, live_server, browser_pa
     # The moderator finds the decision waiting and makes the project in wave 1.
     sign_in(page, base, MODERATOR)
     page.goto(f"{base}/projects/")
-    page.locator("#waiting").get_by_role("link", name=re.compile(TITLE)).first.click()
+    submit(page.locator("#waiting").get_by_role("link", name=re.compile(TITLE)).first)
     expect(page).to_have_url(f"{base}/projects/new/{decision_id}")
     expect(page.locator("#title")).to_have_value(TITLE)
     page.select_option("#wave_id", label="Welle 1")
     page.fill("#budget_approved", "48.500")
     page.select_option("#team-0-user_id", label="Kerstin Köhler")
-    page.get_by_role("button", name="Projekt anlegen").click()
+    submit(page.get_by_role("button", name="Projekt anlegen"))
     expect(page).to_have_url(re.compile(r"/projects/\d+$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text(TITLE)
     expect(page.locator(".ww-facts")).to_contain_text("Welle 1")
@@ -95,17 +95,17 @@ def test_a_project_from_decision_to_evaluation(live_app, live_server, browser_pa
     _sign_out(page, base)
     sign_in(page, base, AUTHOR)
     page.goto(path)
-    page.get_by_role("button", name="Projekt starten").click()
+    submit(page.get_by_role("button", name="Projekt starten"))
     page.fill("#title", "Anforderungen mit den Kitas abgestimmt")
     page.fill("#due_on", "2027-02-15")
-    page.get_by_role("button", name="Meilenstein hinzufügen").click()
+    submit(page.get_by_role("button", name="Meilenstein hinzufügen"))
     expect(page.locator("#milestones table")).to_contain_text(
         "Anforderungen mit den Kitas abgestimmt"
     )
     page.goto(f"{path}/tasks")
     page.fill("#title", "Formular entwerfen")
     page.select_option("#assignee_id", label="Kerstin Köhler")
-    page.get_by_role("button", name="Aufgabe hinzufügen").click()
+    submit(page.get_by_role("button", name="Aufgabe hinzufügen"))
     expect(page.locator("#column-open")).to_contain_text("(1)")
 
     # The team member moves the task to done by keyboard alone.
@@ -130,14 +130,14 @@ def test_a_project_from_decision_to_evaluation(live_app, live_server, browser_pa
     page.check("input[name=traffic][value=red]")
     page.fill("#progress", "30")
     page.fill("#body", "Das Formular ist entworfen; die Schnittstelle fehlt noch.")
-    page.get_by_role("button", name="Bericht veröffentlichen").click()
+    submit(page.get_by_role("button", name="Bericht veröffentlichen"))
     expect(page.locator(".kern-alert, .kern-error").first).to_be_visible()
     expect(page.locator("#body")).to_have_value(
         "Das Formular ist entworfen; die Schnittstelle fehlt noch."
     )
     assert _project(live_app).traffic.value == "green"
     page.fill("#reason", "Die Schnittstelle zum Kita-Verfahren fehlt.")
-    page.get_by_role("button", name="Bericht veröffentlichen").click()
+    submit(page.get_by_role("button", name="Bericht veröffentlichen"))
     expect(page.locator("#status")).to_contain_text("Die Schnittstelle zum Kita-Verfahren fehlt.")
 
     # The update reaches the newsfeed of the idea's author.
@@ -149,19 +149,19 @@ def test_a_project_from_decision_to_evaluation(live_app, live_server, browser_pa
 
     # The owner completes the project, records indicator values and closes the evaluation.
     page.goto(path)
-    page.get_by_role("button", name="Projekt als abgeschlossen markieren").click()
+    submit(page.get_by_role("button", name="Projekt als abgeschlossen markieren"))
     page.goto(f"{path}/evaluation")
     page.fill("#name", "Bearbeitungszeit je Anmeldung")
     page.fill("#unit", "Tage")
     page.fill("#baseline", "14")
     page.fill("#target", "2,5")
-    page.get_by_role("button", name="Kennzahl hinzufügen").click()
+    submit(page.get_by_role("button", name="Kennzahl hinzufügen"))
     expect(page.locator("#indicators table")).to_contain_text("2,5")
     page.locator("form.ww-measure input[name=measured]").fill("3,25")
-    page.get_by_role("button", name="Wert erfassen").click()
+    submit(page.get_by_role("button", name="Wert erfassen"))
     expect(page.locator("#indicators table")).to_contain_text("3,25")
     page.fill("#closing_report", "Die Anmeldung dauert nun gut drei Tage statt zwei Wochen.")
-    page.get_by_role("button", name="Evaluation abschließen").click()
+    submit(page.get_by_role("button", name="Evaluation abschließen"))
     expect(page.locator("#report")).to_contain_text("Die Anmeldung dauert nun gut drei Tage")
     assert _project(live_app).state is ProjectState.EVALUATED
 

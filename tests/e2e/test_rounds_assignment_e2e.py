@@ -10,7 +10,7 @@ from portal.accounts.services import municipality_for
 from portal.core.tenancy import set_tenant
 from portal.extensions import db
 from portal.rounds.models import Assignment, RecusalReason, Round, RoundPhase
-from tests.e2e.conftest import axe_violations, sign_in, switch_language
+from tests.e2e.conftest import axe_violations, sign_in, submit, switch_language
 
 pytestmark = pytest.mark.e2e
 
@@ -49,20 +49,20 @@ def test_a_moderator_assigns_and_the_pages_have_no_violations(
         if language == "en":
             switch_language(page)
         page.goto(f"{live_server}/rounds/{round_id}")
-        page.click(f"a[href='/rounds/{round_id}/assessment']")
+        submit(page.locator(f"a[href='/rounds/{round_id}/assessment']"))
         expect(page.locator(".ww-assessment-ideas")).to_have_count(1)
         found["progress"] = axe_violations(page)
         # Filling up the ideas that lack assessors (after the declared conflict) asks first.
         page.select_option("#scope", "all")
-        page.click("form[action$='/assessment/bulk'] button[type=submit]")
+        submit(page.locator("form[action$='/assessment/bulk'] button[type=submit]"))
         expect(page.locator("form input[name=confirm]")).to_have_count(1)
         found["bulk question"] = axe_violations(page)
-        page.click("form:has(input[name=confirm]) button[type=submit]")
+        submit(page.locator("form:has(input[name=confirm]) button[type=submit]"))
         expect(page.locator("form input[name=confirm]")).to_have_count(0)
         page.goto(f"{live_server}/rounds/{round_id}/assessment/ideas/{idea_id}")
         assert note in page.content()
         found["idea"] = axe_violations(page)
-        page.locator("form[action*='/remove'] button").first.click()
+        submit(page.locator("form[action*='/remove'] button").first)
         expect(page.locator("form input[name=confirm]")).to_have_count(1)
         found["remove question"] = axe_violations(page)
     finally:

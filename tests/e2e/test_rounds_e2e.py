@@ -5,7 +5,7 @@ where it matters. (The weighting and the assessment add their steps of the issue
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, submit
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +23,7 @@ def test_a_moderator_creates_a_round_from_a_template_and_adjusts_a_criterion(liv
 
         # A new round.
         page.goto(f"{live_server}/rounds/")
-        page.click("main a:has-text('Neue Runde')")
+        submit(page.locator("main a:has-text('Neue Runde')"))
         page.fill("#name", NAME)
         page.fill("#description", "Welche Vorhaben der **Verwaltung 4.0** setzen wir um?")
         page.get_by_label("E-Akte").check()
@@ -31,7 +31,7 @@ def test_a_moderator_creates_a_round_from_a_template_and_adjusts_a_criterion(liv
         page.fill("#staff_days", "600")
         page.fill("#collect_until", "2028-01-31")
         page.fill("#score_until", "2028-04-15")
-        page.click("button:has-text('Runde anlegen')")
+        submit(page.locator("button:has-text('Runde anlegen')"))
         expect(page.locator("h1")).to_have_text(NAME)
         steps = page.locator("ol.ww-phases")
         expect(steps.locator("[aria-current=step]")).to_contain_text("Ideen sammeln")
@@ -39,24 +39,24 @@ def test_a_moderator_creates_a_round_from_a_template_and_adjusts_a_criterion(liv
         expect(page.locator("main")).to_contain_text("400.000 €")
 
         # Its catalogue from the compact template.
-        page.click("main a:has-text('Katalog bearbeiten')")
+        submit(page.locator("main a:has-text('Katalog bearbeiten')"))
         page.get_by_label("Kompakt: Nutzen, Aufwand, Pflicht").check()
-        page.click("button:has-text('Mit dieser Vorlage beginnen')")
+        submit(page.locator("button:has-text('Mit dieser Vorlage beginnen')"))
         expect(page.locator(".ww-flashes")).to_contain_text("die 5 Kriterien der Vorlage")
         relief = page.locator("li.ww-criterion:has-text('Entlastung der Mitarbeitenden')")
         expect(relief).to_contain_text("Stufen 0 bis 4")
 
         # One criterion gets a fifth level, which must be justified; the form shows the new row
         # after "Formular aktualisieren", without JavaScript.
-        relief.locator("a:has-text('Bearbeiten')").click()
+        submit(relief.locator("a:has-text('Bearbeiten')"))
         expect(page.locator("#level-5-text")).to_have_count(0)
         page.fill("#scale_max", "5")
-        page.click("button:has-text('Formular aktualisieren')")
+        submit(page.locator("button:has-text('Formular aktualisieren')"))
         expect(page.locator("main [role=status]")).to_contain_text("noch nichts gespeichert")
         expect(page.locator("#level-3-text")).to_have_value("entlastet mehrere Ämter spürbar")
         page.fill("#level-5-text", "entlastet die Verwaltung breit, dauerhaft und messbar")
         page.check("#level-5-justify")
-        page.click("button:has-text('Kriterium speichern')")
+        submit(page.locator("button:has-text('Kriterium speichern')"))
         expect(page.locator(".ww-flashes")).to_contain_text(
             "Das Kriterium „Entlastung der Mitarbeitenden“ wurde gespeichert."
         )
@@ -69,7 +69,7 @@ def test_a_moderator_creates_a_round_from_a_template_and_adjusts_a_criterion(liv
         )
 
         # The catalogue reads as staff will read it once scoring starts.
-        page.click("main a:has-text('Katalog so lesen')")
+        submit(page.locator("main a:has-text('Katalog so lesen')"))
         criterion = page.locator("li.ww-criterion").first
         expect(criterion).to_contain_text("Entlastung der Mitarbeitenden")
         level = criterion.locator("tr:has(th:text-is('5'))")
@@ -82,19 +82,19 @@ def test_a_moderator_creates_a_round_from_a_template_and_adjusts_a_criterion(liv
         in_screening = page.locator(".kern-badge", has_text="Im Screening")
         waiting = page.locator(".ww-idea-card").filter(has=in_screening).last
         title = waiting.locator("h2").inner_text()
-        waiting.locator("h2 a").click()
+        submit(waiting.locator("h2 a"))
         accept = page.locator("section").filter(
             has=page.get_by_role("heading", name="Für eine Runde annehmen")
         )
         accept.get_by_label("Runde").select_option(label=f"{NAME} (Ideen sammeln)")
-        accept.locator("button").click()
+        submit(accept.locator("button"))
         expect(page.locator(".ww-flashes")).to_contain_text(f"in die Runde „{NAME}“ aufgenommen")
         expect(page.locator(".ww-facts")).to_contain_text(NAME)
-        page.click(f".ww-facts a:has-text('{NAME}')")
+        submit(page.locator(f".ww-facts a:has-text('{NAME}')"))
         expect(page.locator("#ideas")).to_contain_text(title)
 
         # The round moves on after asking once more.
-        page.click("button:has-text('Weiter zu „Screening“')")
+        submit(page.locator("button:has-text('Weiter zu „Screening“')"))
         expect(page.locator("h1")).to_have_text(
             f"„{NAME}“ wirklich in die Phase „Screening“ bringen?"
         )
@@ -114,7 +114,7 @@ def test_staff_read_rounds_but_cannot_configure_them(live_server, browser_page):
     page.goto(f"{live_server}/rounds/")
     expect(page.locator("h1")).to_have_text("Priorisierungsrunden")
     expect(page.locator("main a:has-text('Neue Runde')")).to_have_count(0)
-    page.locator(".ww-idea-card h2 a").first.click()
+    submit(page.locator(".ww-idea-card h2 a").first)
     expect(page.locator("ol.ww-phases")).to_be_visible()
     expect(page.locator("main")).not_to_contain_text("Katalog bearbeiten")
     for path in ("/rounds/new", "/rounds/1/edit", "/rounds/1/catalogue/edit"):

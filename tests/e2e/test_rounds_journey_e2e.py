@@ -16,7 +16,7 @@ from portal.ideas.models import IdeaState
 from portal.ideas.services import lifecycle
 from portal.rounds.services import assignment, catalogue, phases
 from tests import factories
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, submit
 from tests.portal.rounds.round_states import weigh
 
 pytestmark = pytest.mark.e2e
@@ -63,7 +63,7 @@ def _round_in_screening(app) -> tuple[int, int, int]:
 
 def _move_on(page: Page, base: str, round_id: int, phase: str) -> None:
     page.goto(f"{base}/rounds/{round_id}")
-    page.click(f"button:has-text('Weiter zu „{phase}“')")
+    submit(page.locator(f"button:has-text('Weiter zu „{phase}“')"))
     page.locator(f"form button:has-text('Weiter zu „{phase}“')").press("Enter")
     expect(page.locator(".ww-flashes")).to_contain_text(f"jetzt in der Phase „{phase}“")
 
@@ -75,8 +75,8 @@ def _score(page: Page, base: str, round_id: int, idea_id: int, reason: str) -> N
         group.locator("input[type=radio]").nth(1).check()
         criterion = group.get_attribute("id").removeprefix("score-")
         page.fill(f"#justification-{criterion}", reason)
-    page.get_by_role("button", name="Bewertung abgeben").click()
-    page.get_by_role("button", name="Bewertung abgeben").click()
+    submit(page.get_by_role("button", name="Bewertung abgeben"))
+    submit(page.get_by_role("button", name="Bewertung abgeben"))
     expect(page.get_by_text("Ihre Bewertung wurde abgegeben.")).to_be_visible()
 
 

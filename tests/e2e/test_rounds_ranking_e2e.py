@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.ideas.models import Idea
 from portal.rounds.models import Round, RoundIdea, RoundPhase
 from portal.rounds.services import phases
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, submit
 
 pytestmark = pytest.mark.e2e
 
@@ -57,7 +57,7 @@ def test_the_weight_a_stability_sentence_names_swaps_the_two_ideas(live_server, 
     share = (published + change + 0.3) / 100
     value = share * (100 - published) / (1 - share)
     field.fill(f"{value:.1f}".replace(".", ","))
-    page.get_by_role("button", name="Reihenfolge zeigen").click()
+    submit(page.get_by_role("button", name="Reihenfolge zeigen"))
 
     tried = _titles(page, "#what-if-table tbody tr th a")
     above_title, below_title = ranked[int(above) - 1], ranked[int(below) - 1]

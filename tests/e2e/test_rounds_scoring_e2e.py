@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.rounds.models import Assignment, Round, RoundIdea, RoundPhase
 from portal.rounds.services import catalogue, scoring
 from tests import factories
-from tests.e2e.conftest import axe_violations, sign_in, switch_language
+from tests.e2e.conftest import axe_violations, sign_in, submit, switch_language
 
 pytestmark = pytest.mark.e2e
 
@@ -79,7 +79,7 @@ def test_an_assessor_scores_by_keyboard_submits_and_is_asked_to_review(
     sign_in(page, live_server, ASSESSOR)
     expect(page.get_by_text("Ideen zu bewerten (").first).to_be_visible()
     page.goto(f"{live_server}/rounds/{round_id}/assessments")
-    page.click(f"a[href='/rounds/{round_id}/assessments/{ideas[0]}']")
+    submit(page.locator(f"a[href='/rounds/{round_id}/assessments/{ideas[0]}']"))
     # Every level of every criterion by keyboard: the last level, then its justification.
     for group in page.locator("fieldset[id^='score-']").all():
         group.locator("input[type=radio]").first.focus()
@@ -87,8 +87,8 @@ def test_an_assessor_scores_by_keyboard_submits_and_is_asked_to_review(
         page.keyboard.press("ArrowUp")  # the highest level
         name = group.get_attribute("id")
         page.fill(f"#justification-{name.removeprefix('score-')}", "Große Wirkung für alle.")
-    page.get_by_role("button", name="Bewertung abgeben").click()
-    page.get_by_role("button", name="Bewertung abgeben").click()
+    submit(page.get_by_role("button", name="Bewertung abgeben"))
+    submit(page.get_by_role("button", name="Bewertung abgeben"))
     expect(page.get_by_text("Ihre Bewertung wurde abgegeben.")).to_be_visible()
     expect(page.get_by_role("heading", name="Überprüfung bei starker Abweichung")).to_be_visible()
     expect(page.get_by_text("Bewertung A:").first).to_be_visible()
@@ -117,7 +117,7 @@ def test_the_assessor_pages_have_no_accessibility_violations(
             found[path] = violations
     # The form with its marked errors, and the review after submitting.
     page.goto(f"{live_server}/rounds/{round_id}/assessments/{ideas[0]}")
-    page.locator("button[name=action][value=submit]").click()
+    submit(page.locator("button[name=action][value=submit]"))
     expect(page.locator(".kern-error").first).to_be_visible()
     if violations := axe_violations(page):
         found["refused"] = violations

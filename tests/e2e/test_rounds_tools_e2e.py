@@ -8,7 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import WCAG_21_AA, axe_violations, sign_in, switch_language
+from tests.e2e.conftest import WCAG_21_AA, axe_violations, sign_in, submit, switch_language
 
 pytestmark = pytest.mark.e2e
 
@@ -49,7 +49,7 @@ def test_the_board_tries_weights_and_a_smaller_budget(live_server, browser_page)
         page.keyboard.press("ArrowRight")
     # Less than the round's 900,000 euros, more than its mandatory ideas need.
     page.fill("#what-if-budget", "800000")
-    page.click("button[formaction]")
+    submit(page.locator("button[formaction]"))
 
     expect(page.locator("h1")).to_have_text("Portfolio-Vorschlag")
     expect(page.locator("body")).to_contain_text("Unter einem Budget von 800.000 €.")
@@ -75,7 +75,7 @@ def test_the_tools_have_no_accessibility_violations(live_server, browser, langua
         panel = Axe().run(page, context="#what-if", options=WCAG_21_AA).response["violations"]
         if panel:
             found["what-if panel"] = [v["id"] for v in panel]
-        page.click("button[formaction]")
+        submit(page.locator("button[formaction]"))
         expect(page).to_have_url(re.compile("/portfolio"))
         if violations := axe_violations(page):
             found["portfolio under what-if"] = violations
@@ -96,7 +96,7 @@ def test_the_tools_have_no_accessibility_violations(live_server, browser, langua
         page.goto(f"{live_server}{ROUND}/portfolio")
         page.fill("#dependency-idea", "1")
         page.fill("#dependency-needs", "1")
-        page.click("form[action$='/dependencies'] button[type=submit]")
+        submit(page.locator("form[action$='/dependencies'] button[type=submit]"))
         expect(page.locator(".kern-alert--danger")).to_be_visible()
         if violations := axe_violations(page):
             found["portfolio rules"] = violations

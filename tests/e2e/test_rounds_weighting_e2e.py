@@ -24,7 +24,7 @@ from portal.extensions import db
 from portal.rounds.models import WeightingMethod
 from portal.rounds.services import catalogue, weighting
 from portal.rounds.services.phases import RoundData, create_round
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, sign_out, submit
 
 pytestmark = pytest.mark.e2e
 
@@ -93,14 +93,10 @@ def _answer(page: Page, portal: Portal, answers: dict[tuple[int, int], str]) -> 
         page.check(f"input[name='{field}'][value='{value}']")
 
 
-def _sign_out(page: Page) -> None:
-    page.click("form[action='/logout'] button")
-
-
 def _submit(page: Page) -> None:
-    page.click("button[name=action][value=submit]")
+    submit(page.locator("button[name=action][value=submit]"))
     expect(page.locator("h1")).to_have_text("Ihre Gewichtung wirklich abgeben?")
-    page.click("main form button[type=submit]")
+    submit(page.locator("main form button[type=submit]"))
     expect(page.locator(".ww-flashes")).to_contain_text("Ihre Gewichtung wurde abgegeben.")
 
 
@@ -114,23 +110,23 @@ def test_three_board_members_weight_by_ahp_and_the_inconsistent_one_fixes_a_comp
     for email in ["t.weber@musterstadt.example", "a.fischer@musterstadt.example"]:
         sign_in(page, portal.url, email)
         page.goto(portal.url + "/")
-        page.click("text=Gewichte vergeben: Priorisierung Bürgerdienste")
+        submit(page.locator("text=Gewichte vergeben: Priorisierung Bürgerdienste"))
         expect(page).to_have_url(weighting_url)
         _answer(page, portal, CONSISTENT)
-        page.click("button[name=action][value=draft]")
+        submit(page.locator("button[name=action][value=draft]"))
         expect(page.locator("#result")).to_contain_text("stimmig")
         _submit(page)
         expect(page.locator("main")).to_contain_text(
             "Sie haben Ihre Gewichtung am", use_inner_text=True
         )
-        _sign_out(page)
+        sign_out(page)
 
     # The third member answers one pair the wrong way round.
     sign_in(page, portal.url, "m.wagner@musterstadt.example")
     page.goto(weighting_url)
     expect(page.locator("main")).not_to_contain_text("Thomas Weber")
     _answer(page, portal, INCONSISTENT)
-    page.click("button[name=action][value=draft]")
+    submit(page.locator("button[name=action][value=draft]"))
     result = page.locator("#result")
     expect(result).to_contain_text("Ihre Vergleiche widersprechen sich")
     expect(result).to_contain_text(
@@ -155,7 +151,7 @@ def test_three_board_members_weight_by_ahp_and_the_inconsistent_one_fixes_a_comp
     for _ in range(abs(steps)):
         page.keyboard.press("ArrowRight" if steps > 0 else "ArrowLeft")
     expect(fieldset.locator(f"input[value='{offered}']")).to_be_checked()
-    page.click("button[name=action][value=draft]")
+    submit(page.locator("button[name=action][value=draft]"))
     expect(page.locator("#result")).to_contain_text("stimmig")
     expect(page.locator("#result")).not_to_contain_text("widersprechen sich")
 
@@ -165,16 +161,16 @@ def test_three_board_members_weight_by_ahp_and_the_inconsistent_one_fixes_a_comp
     expect(others).to_contain_text("Thomas Weber")
     expect(others).to_contain_text("Andrea Fischer")
     expect(page.locator("#group-heading")).to_have_text("Gewichte der Lenkungsgruppe bisher")
-    _sign_out(page)
+    sign_out(page)
 
     # A moderator sees the progress without names and closes the weighting.
     sign_in(page, portal.url, "moderation@musterstadt.example")
     page.goto(weighting_url)
     expect(page.locator("main")).to_contain_text("3 von 7 Mitgliedern der Lenkungsgruppe")
     expect(page.locator("main")).not_to_contain_text("Thomas Weber")
-    page.click("text=Gewichtung abschließen")
+    submit(page.locator("text=Gewichtung abschließen"))
     expect(page.locator("main")).to_contain_text("4 Mitglieder der Lenkungsgruppe haben nicht")
-    page.click("main form button[type=submit]")
+    submit(page.locator("main form button[type=submit]"))
     expect(page.locator(".ww-flashes")).to_contain_text("Die Gewichtung ist abgeschlossen")
     weights = page.locator("table.ww-weights")
     expect(weights).to_contain_text("Nutzen für Bürger:innen")
