@@ -40,13 +40,14 @@ class MeetingPackForm(FlaskForm):
 
 
 class ProjectReportForm(FlaskForm):
-    """Ask for the status report of the municipality's projects."""
+    """Ask for the status report of the municipality's projects, of all or of one wave."""
 
+    wave_id = SelectField(_l("Wave"), coerce=optional_int, validators=[Optional()])
     submit = SubmitField(_l("Generate"))
 
     def asked(self) -> tuple[DocumentKind, int | None, Field | None]:
-        """Return the kind asked for; the report's subject is the whole portfolio."""
-        return DocumentKind.PROJECT_REPORT, None, None
+        """Return the kind asked for, its wave (None: every wave) and the field that answers."""
+        return DocumentKind.PROJECT_REPORT, self.wave_id.data, self.wave_id
 
 
 class VersionForm(FlaskForm):

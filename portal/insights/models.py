@@ -13,6 +13,7 @@ from portal.board.models import Meeting
 from portal.core.enums import LabelledEnum, db_enum
 from portal.core.models import TenantMixin, TimestampMixin, UTCDateTime
 from portal.extensions import Base
+from portal.projects.models import Wave
 from portal.rounds.models import Round
 
 
@@ -51,13 +52,16 @@ class GeneratedDocument(TenantMixin, TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[DocumentKind] = mapped_column(db_enum(DocumentKind, "document_kind"))
     #: The subject of the document: the round a council paper or round report is about, the
-    #: meeting a meeting pack prepares; neither for the project status report, whose subject is
-    #: the municipality's whole portfolio.
+    #: meeting a meeting pack prepares; for the project status report one wave, or none for the
+    #: municipality's whole portfolio.
     round_id: Mapped[int | None] = mapped_column(
         ForeignKey("prioritisation_round.id", ondelete="CASCADE"), index=True
     )
     meeting_id: Mapped[int | None] = mapped_column(
         ForeignKey("board_meeting.id", ondelete="CASCADE"), index=True
+    )
+    wave_id: Mapped[int | None] = mapped_column(
+        ForeignKey("project_wave.id", ondelete="CASCADE"), index=True
     )
     state: Mapped[DocumentState] = mapped_column(
         db_enum(DocumentState, "document_state"), default=DocumentState.QUEUED
@@ -84,6 +88,7 @@ class GeneratedDocument(TenantMixin, TimestampMixin, Base):
 
     round: Mapped[Round | None] = relationship()
     meeting: Mapped[Meeting | None] = relationship()
+    wave: Mapped[Wave | None] = relationship()
     requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
     released_by: Mapped[User | None] = relationship(foreign_keys=[released_by_id])
 
@@ -93,7 +98,7 @@ class GeneratedDocument(TenantMixin, TimestampMixin, Base):
         CheckConstraint("(state = 'ready') = (pdf IS NOT NULL)", name="pdf_only_when_ready"),
         CheckConstraint("released_at IS NULL OR state = 'ready'", name="released_only_when_ready"),
         CheckConstraint("state != 'failed' OR error != ''", name="failure_has_message"),
-        # Each kind has exactly its subject: a round, a meeting, or neither (the portfolio).
+        # Each kind has exactly its subject: a round, a meeting, or a wave or none (the portfolio).
         CheckConstraint(
             "(kind IN ('council_paper', 'round_report')) = (round_id IS NOT NULL)",
             name="round_document_has_round",
@@ -101,6 +106,9 @@ class GeneratedDocument(TenantMixin, TimestampMixin, Base):
         CheckConstraint(
             "(kind = 'meeting_pack') = (meeting_id IS NOT NULL)",
             name="meeting_pack_has_meeting",
+        ),
+        CheckConstraint(
+            "wave_id IS NULL OR kind = 'project_report'", name="only_status_report_has_wave"
         ),
     )
 

@@ -16,6 +16,7 @@ from portal.core.access import SIGNED_IN, allow
 from portal.core.arguments import int_arg
 from portal.core.confirm import Confirmation, ask, confirmed
 from portal.core.errors import NotFound
+from portal.core.forms import optional_choices
 from portal.core.urls import as_key
 from portal.insights.forms import (
     DocumentForm,
@@ -29,6 +30,7 @@ from portal.insights.services import (
     documents,
     letterhead,
     meeting_pack,
+    project_report,
     round_documents,
 )
 from portal.insights.services.sources import DocumentRefused
@@ -96,7 +98,11 @@ def _document_forms() -> dict[str, AskForm]:
         (m.id, f"{m.title} ({format_date(m.starts_at)})")
         for m in meeting_pack.meetings_to_pack(signed_in_user())
     ]
-    return {"round_form": about_round, "pack_form": pack, "report_form": ProjectReportForm()}
+    report = ProjectReportForm()
+    report.wave_id.choices = optional_choices(
+        _("All waves"), ((w.id, w.name) for w in project_report.waves_to_report())
+    )
+    return {"round_form": about_round, "pack_form": pack, "report_form": report}
 
 
 def _render_documents(forms: dict[str, AskForm], status: int = 200) -> ResponseReturnValue:

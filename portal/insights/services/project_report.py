@@ -1,4 +1,5 @@
-"""The project status report: the municipality's projects by wave, each with its traffic light
+"""The project status report: the municipality's projects by wave (or one wave's, for the
+evaluation before the next wave starts), each with its traffic light
 and the reason for it, progress, budget and staff days approved against spent, the next
 milestone and how many are late; a figure of the statuses by wave, and the report's table as a
 CSV file embedded in the PDF.
@@ -49,6 +50,8 @@ class PortfolioSource(Source):
     """The plain data of the status report: the waves with their projects, as of a day."""
 
     municipality: str
+    #: The wave the report is about; empty for the whole portfolio.
+    wave: str
     #: The day the milestones are counted late from; what is late is hashed, not the day.
     as_of: dt.date = field(compare=False)
     waves: tuple[reports.Wave, ...]
@@ -58,13 +61,38 @@ class PortfolioSource(Source):
     letterhead: dict[str, str]
 
 
-def subject(kind: DocumentKind, subject_id: int | None, user: User) -> Subject:
-    """Return the municipality's project portfolio as the subject of the report."""
-    if not db.session.scalar(select(func.count(Project.id))):
-        raise DocumentRefused(
-            _("There are no projects yet; the status report can be made once there are.")
+def waves_to_report() -> list[Wave]:
+    """Return the waves that have projects, in the order they start."""
+    return list(
+        db.session.scalars(
+            select(Wave)
+            .where(select(Project.id).where(Project.wave_id == Wave.id).exists())
+            .order_by(Wave.starts_on, Wave.id)
         )
-    return Subject(f"{kind.label}: {letterhead.letterhead().municipality}")
+    )
+
+
+def subject(kind: DocumentKind, subject_id: int | None, user: User) -> Subject:
+    """Return wave *subject_id*, or the municipality's whole portfolio when None, as the
+    subject of the report; refuse a wave that does not exist or has no projects."""
+    municipality = letterhead.letterhead().municipality
+    if subject_id is None:
+        if not db.session.scalar(select(func.count(Project.id))):
+            raise DocumentRefused(
+                _("There are no projects yet; the status report can be made once there are.")
+            )
+        return Subject(f"{kind.label}: {municipality}")
+    wave = db.session.get(Wave, subject_id)
+    if wave is None:
+        raise DocumentRefused(_("This wave does not exist."))
+    if not db.session.scalar(select(func.count(Project.id)).where(Project.wave_id == wave.id)):
+        raise DocumentRefused(
+            _(
+                "The wave “%(name)s” has no projects yet; its report can be made once it has.",
+                name=wave.name,
+            )
+        )
+    return Subject(f"{kind.label}: {wave.name} – {municipality}", wave_id=wave.id)
 
 
 def _period(wave: Wave) -> str:
@@ -104,11 +132,14 @@ def _line(
 
 
 def gather(kind: DocumentKind, subject: Subject, reader: User | None) -> PortfolioSource:
-    """Gather the status of every project by wave (the projects without a wave last)."""
+    """Gather the status of every project of the subject's wave, or of every project by wave
+    (the projects without a wave last)."""
+    chosen = select(Project)
+    if subject.wave_id is not None:
+        chosen = chosen.where(Project.wave_id == subject.wave_id)
     projects = list(
         db.session.scalars(
-            select(Project)
-            .outerjoin(Wave, Wave.id == Project.wave_id)
+            chosen.outerjoin(Wave, Wave.id == Project.wave_id)
             .options(
                 joinedload(Project.wave).selectinload(Wave.org_units),
                 joinedload(Project.org_unit),
@@ -146,6 +177,7 @@ def gather(kind: DocumentKind, subject: Subject, reader: User | None) -> Portfol
         lights = tuple(Traffic)
         return PortfolioSource(
             municipality=letterhead.letterhead().municipality,
+            wave=waves[0].name if subject.wave_id is not None else "",
             as_of=day,
             waves=waves,
             statuses=tuple(light.label for light in lights),
@@ -202,7 +234,9 @@ def compose(
         "de",
     )
     body = reports.ProjectReport(
-        title=f"Stand der Projekte – {source.municipality}",
+        title=" – ".join(
+            part for part in ("Stand der Projekte", source.wave, source.municipality) if part
+        ),
         as_of=source.as_of,
         waves=source.waves,
         figures=(figure(chart),),

@@ -32,17 +32,19 @@ class DocumentRefused(DomainError):
 
 @dataclass(frozen=True)
 class Subject:
-    """What a document is about: a round, a meeting, or neither (the municipality's project
-    portfolio); with the title the document is listed and written under."""
+    """What a document is about: a round, a meeting, a wave of projects, or none of them (the
+    municipality's whole project portfolio); with the title the document is listed and written
+    under."""
 
     title: str
     round_id: int | None = None
     meeting_id: int | None = None
+    wave_id: int | None = None
 
     @classmethod
     def of(cls, document: GeneratedDocument) -> Subject:
         """Return the subject *document* was asked about."""
-        return cls(document.title, document.round_id, document.meeting_id)
+        return cls(document.title, document.round_id, document.meeting_id, document.wave_id)
 
 
 def _plain(value: object) -> object:
