@@ -161,6 +161,13 @@ def _evaluate(found: dict) -> None:
     _db.session.flush()
 
 
+def _signed_in_in_english(client: FlaskClient, user_id: int) -> None:
+    user = _db.session.get(User, user_id)
+    user.locale = "en"
+    _db.session.flush()
+    start_session(client, user)
+
+
 CLOSED = [
     (method, path, who)
     for method, path, _refused in ROUTES
@@ -179,7 +186,7 @@ def test_an_evaluated_project_refuses_every_change_with_409(
     who: str,
 ) -> None:
     _evaluate(found)
-    start_session(client, _db.session.get(User, found[who]))
+    _signed_in_in_english(client, found[who])
     url = path.format(**found)
     with writes_nothing():
         answer = client.open(url, method=method, data=DATA)
@@ -192,9 +199,7 @@ def test_an_evaluated_project_offers_no_forms_and_says_it_is_closed(
     client: FlaskClient, found: dict, who: str
 ) -> None:
     _evaluate(found)
-    user = _db.session.get(User, found[who])
-    user.locale = "en"
-    start_session(client, user)
+    _signed_in_in_english(client, found[who])
     for page in ("", "/tasks", "/evaluation"):
         text = client.get(f"/projects/{found['project']}{page}").get_data(as_text=True)
         main = text.split("<main", 1)[1].split("</main>", 1)[0]
