@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import threading
 from collections.abc import Iterator
@@ -33,18 +34,31 @@ def _portal(folder: Path, database: Path) -> Flask:
 
 
 @pytest.fixture(scope="session")
-def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite file with the demo municipality, which every test gets a copy of."""
-    folder = tmp_path_factory.mktemp("e2e-demo")
+def demo_database(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """A migrated SQLite file with the demo municipality, which every test gets a copy of.
+
+    It is made once for the whole run: the first of the xdist workers makes it in their
+    shared folder while the others wait for the lock, then all copy it.
+    """
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent
+    folder = shared / "e2e-demo"
     database = folder / "demo.db"
-    app = _portal(folder, database)
-    with app.app_context():
-        upgrade()
-        set_tenant(municipality_for(app.config["TENANT"]).id)
-        with unit_of_work():
-            load_demo()
-        # Closed connections leave a complete file to copy.
-        db.engine.dispose()
+    with (shared / "e2e-demo.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not database.exists():
+            folder.mkdir(exist_ok=True)
+            building = folder / "building.db"
+            app = _portal(folder, building)
+            with app.app_context():
+                upgrade()
+                set_tenant(municipality_for(app.config["TENANT"]).id)
+                with unit_of_work():
+                    load_demo()
+                # Closed connections leave a complete file to copy.
+                db.engine.dispose()
+            building.rename(database)
     return database
 
 

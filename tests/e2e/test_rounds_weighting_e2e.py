@@ -3,12 +3,13 @@ criteria pairwise, one of them inconsistently, who is shown the comparison to re
 it by keyboard and submits; a moderator closes the weighting."""
 
 import re
+import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 from werkzeug.serving import make_server
@@ -19,7 +20,6 @@ from portal.accounts.models import User
 from portal.accounts.services import municipality_for
 from portal.core.tenancy import set_tenant
 from portal.core.transactions import unit_of_work
-from portal.demo import load_demo
 from portal.extensions import db
 from portal.rounds.models import WeightingMethod
 from portal.rounds.services import catalogue, weighting
@@ -48,20 +48,18 @@ class Portal:
 
 
 @pytest.fixture(scope="module")
-def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
-    """The demo municipality with a round whose catalogue the board weights by AHP, made
-    through the services."""
+def portal(tmp_path_factory: pytest.TempPathFactory, demo_database: Path) -> Iterator[Portal]:
+    """The demo municipality (a copy) with a round whose catalogue the board weights by AHP,
+    made through the services."""
     folder = tmp_path_factory.mktemp("e2e-weighting")
+    shutil.copyfile(demo_database, folder / "e2e.db")
     app = create_app(
         config.TestingConfig(
             SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'e2e.db'}", INSTANCE_PATH=folder
         )
     )
     with app.app_context():
-        upgrade()
         set_tenant(municipality_for(app.config["TENANT"]).id)
-        with unit_of_work():
-            load_demo()
         with unit_of_work():
             moderator = db.session.scalar(
                 select(User).where(User.email == "moderation@musterstadt.example")
