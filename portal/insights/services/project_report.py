@@ -21,6 +21,7 @@ from portal.accounts.models import User
 from portal.extensions import db
 from portal.insights.models import DocumentKind, GeneratedDocument
 from portal.insights.services import letterhead
+from portal.insights.services.dashboards import TRAFFIC_COLOURS
 from portal.insights.services.sources import Composed, DocumentRefused, Source, Subject, figure
 from portal.projects import queries
 from portal.projects.models import Milestone, Project, Traffic, Wave
@@ -229,6 +230,7 @@ def compose(
             waves=tuple(wave.name for wave in source.waves),
             statuses=source.statuses,
             counts=source.counts,
+            colours=tuple(TRAFFIC_COLOURS[light] for light in Traffic),
         ),
         reports.ChartTexts("Projekte je Welle nach Status", "Welle", "Projekte"),
         "de",
