@@ -12,16 +12,23 @@ import pytest
 from flask import Flask
 
 import reports
-from portal.accounts.models import Municipality, Role, User
+from portal.accounts.models import Municipality, Role
 from portal.core.tenancy import set_tenant
 from portal.extensions import db
-from portal.ideas.models import Idea
 from portal.insights.models import DocumentKind, DocumentState, GeneratedDocument
 from portal.insights.services import dashboards, documents
 from portal.insights.services.sources import Subject
-from portal.rounds.models import Round, RoundPhase
+from portal.rounds.models import RoundPhase
 from tests import factories
-from tests.conftest import SharedData, csrf_token, db_within, shared_database, start_session
+from tests.conftest import (
+    SharedData,
+    csrf_token,
+    db_within,
+    kept,
+    loaded,
+    shared_database,
+    start_session,
+)
 from tests.portal.rounds import round_states
 from tests.portal.rounds.test_ranking_page import scored_round
 from tests.reports.test_documents import xmp
@@ -56,11 +63,8 @@ def paper_data(app: Flask) -> Iterator[SharedData]:
         start_session(client, board)
         assert generate(client, round_).status_code == 302
         shared.update(
-            round=round_.id,
-            ideas=[idea.id for idea in ideas],
-            moderator=moderator.id,
-            board=board.id,
-            paper=newest_document().id,
+            deciding=kept((round_, ideas, moderator)),
+            paper=kept((newest_document(), board)),
         )
         yield shared
 
@@ -72,19 +76,15 @@ in_savepoints = db_within("paper_data")
 @pytest.fixture
 def deciding(db, paper_data):
     """The round being decided, its ideas and its moderator."""
-    return (
-        db.session.get(Round, paper_data["round"]),
-        [db.session.get(Idea, idea_id) for idea_id in paper_data["ideas"]],
-        db.session.get(User, paper_data["moderator"]),
-    )
+    return loaded(paper_data["deciding"])
 
 
 @pytest.fixture
 def paper(client, db, paper_data):
     """The round's council paper, and the board member who asked for it, signed in."""
-    board = db.session.get(User, paper_data["board"])
+    document, board = loaded(paper_data["paper"])
     start_session(client, board)
-    return db.session.get(GeneratedDocument, paper_data["paper"]), board
+    return document, board
 
 
 def test_the_council_paper_is_generated_and_reads_back(client, paper):
