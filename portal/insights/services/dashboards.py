@@ -520,9 +520,10 @@ def ranking_contributions(data: RankingData, locale: str, limit: int | None) -> 
     return reports.ranking_contributions(figure, texts, locale)
 
 
-def value_effort(data: RankingData, locale: str) -> reports.Chart:
+def value_effort(data: RankingData, locale: str, title: str | None = None) -> reports.Chart:
     """Return score against cost of the ranked ideas that carry both estimates, sized by staff
-    days; the ideas of the portfolio proposal are marked."""
+    days; the ideas of the portfolio proposal are marked. *title* names the chart where the
+    round must be named too."""
     rows: list[tuple[int, int, int]] = []
     for i, idea in enumerate(data.state.ideas):
         cost, days = data.estimates.get(idea.id, (None, None))
@@ -540,7 +541,9 @@ def value_effort(data: RankingData, locale: str) -> reports.Chart:
         status_label=_("Portfolio"),
     )
     texts = reports.ChartTexts(
-        _("Value and effort of the ranked ideas"), _("Cost in euros"), _("Score (points of 100)")
+        title or _("Value and effort of the ranked ideas"),
+        _("Cost in euros"),
+        _("Score (points of 100)"),
     )
     return reports.value_effort(figure, texts, locale)
 

@@ -33,7 +33,13 @@ from portal.ideas.models import Idea
 from portal.insights.models import DocumentKind, GeneratedDocument
 from portal.insights.services import dashboards, letterhead
 from portal.insights.services.round_documents import ranking_of, stability_sentence
-from portal.insights.services.sources import Composed, DocumentRefused, Source, Subject
+from portal.insights.services.sources import (
+    Composed,
+    DocumentRefused,
+    Source,
+    Subject,
+    figure,
+)
 from portal.rounds.models import Round
 from portal.rounds.services import export
 
@@ -60,6 +66,9 @@ class MeetingSource(Source):
     #: The SHA-256 of each agenda round's export, by round id, which the pack embeds.
     export_digests: dict[int, str]
     exports: dict[int, dict[str, Any]] = field(compare=False, repr=False)
+    #: The ranking of each agenda round that has one, for the figures; its data is in the
+    #: hashed items and export digests.
+    rankings: dict[int, dashboards.RankingData] = field(compare=False, repr=False)
 
 
 def _meeting(meeting_id: int | None) -> Meeting | None:
@@ -204,7 +213,19 @@ def gather(kind: DocumentKind, subject: Subject, reader: User | None) -> Meeting
                 for round_id, found in exports.items()
             },
             exports=exports,
+            rankings={r: found for r, found in rankings.items() if found is not None},
         )
+
+
+def _figures(source: MeetingSource) -> tuple[reports.Figure, ...]:
+    """Return the value and effort of the ideas of each agenda round that has estimates."""
+    found = []
+    for round_id, ranked in source.rankings.items():
+        if any(cost is not None and days is not None for cost, days in ranked.estimates.values()):
+            name = source.exports[round_id]["round"]["name"]
+            chart = dashboards.value_effort(ranked, "de", title=f"Wert und Aufwand – {name}")
+            found.append(figure(chart))
+    return tuple(found)
 
 
 def compose(
@@ -213,13 +234,16 @@ def compose(
     letterhead: reports.Letterhead,
     today: dt.date,
 ) -> Composed:
-    """Return the pack made from *source*, with the export of each round on its agenda."""
+    """Return the pack made from *source*: after the agenda the value and effort of the ideas
+    of each round on it, with the portfolio proposal marked; the export of each round
+    embedded."""
     body = reports.MeetingPack(
         board=source.board,
         title=source.title,
         starts=source.starts,
         place=source.place,
         items=source.items,
+        figures=_figures(source),
     )
     return Composed(
         body,

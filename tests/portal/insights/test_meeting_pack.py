@@ -136,6 +136,9 @@ def test_the_pack_is_generated_and_reads_back(client, setup, meeting, pack, tmp_
     assert "Bewertung nach Kriterien" in text
     assert "Bericht der Stabsstelle" in text
     assert "Kenntnisnahme" in text
+    # After the agenda, the value and effort of the round's ideas, with its data table.
+    assert f"Wert und Aufwand – {setup.round.name}" in text
+    assert f"Daten zu: Wert und Aufwand – {setup.round.name}" in text
     # Each item on its own page after the agenda.
     assert len(reader.pages) >= 1 + 4
     assert reader.trailer["/Root"]["/Lang"] == "de"
