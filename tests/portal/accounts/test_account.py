@@ -1,13 +1,14 @@
 """One's own account: password change, initial passwords, language."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from argon2 import PasswordHasher
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from portal.accounts import services
 from portal.accounts.models import LoginAttempt, Role
 from tests import factories
 from tests.conftest import csrf_token
@@ -128,7 +129,7 @@ def test_a_wrong_current_password_is_reported_under_current_password(
 
 
 def test_v6_3_1_guessing_the_current_password_of_an_open_session_is_slowed_down(
-    client, db, app, login_as, writes_nothing
+    client, db, app, login_as, writes_nothing, monkeypatch
 ):
     """A session left open must not allow guessing its user's password without limit: wrong
     current passwords count as failed sign-ins of the account."""
@@ -139,6 +140,10 @@ def test_v6_3_1_guessing_the_current_password_of_an_open_session_is_slowed_down(
         select(LoginAttempt.succeeded).where(LoginAttempt.email == user.email)
     ).all()
     assert attempts == [False] * (app.config["LOGIN_FREE_FAILURES_PER_ACCOUNT"] + 1)
+    # Tried a moment after the last failure: the clock stands still there, however long the
+    # test takes, so the wait cannot pass before the try.
+    latest = db.session.scalar(select(func.max(LoginAttempt.at)))
+    monkeypatch.setattr(services, "utcnow", lambda: latest + timedelta(milliseconds=200))
     with writes_nothing():
         response = _change(client, factories.PASSWORD, "Ein langer neuer Satz 2026")
     assert response.status_code == 429
