@@ -164,6 +164,10 @@ def test_a_project_from_decision_to_evaluation(live_app, live_server, browser_pa
     submit(page.get_by_role("button", name="Evaluation abschließen"))
     expect(page.locator("#report")).to_contain_text("Die Anmeldung dauert nun gut drei Tage")
     assert _project(live_app).state is ProjectState.EVALUATED
+    # From now on the project is on the record: its page says so and offers no form.
+    page.goto(path)
+    expect(page.locator(".ww-notice")).to_contain_text("festgeschrieben")
+    expect(page.locator("main form")).to_have_count(0)
 
 
 def _demo_projects(app) -> list[int]:
