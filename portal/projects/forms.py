@@ -181,6 +181,16 @@ class MeasureForm(FlaskForm):
     measured_on = DateField(_l("Measured on"), validators=[Optional()])
 
 
+class ReopenForm(FlaskForm):
+    """Why a moderator reopens a closed evaluation."""
+
+    reason = TextAreaField(
+        _l("Why is the evaluation reopened?"),
+        validators=[Optional()],
+        description=_l("Stays on record as an update of the project."),
+    )
+
+
 class EvaluationForm(FlaskForm):
     """The closing report that ends the evaluation."""
 

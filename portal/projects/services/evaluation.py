@@ -1,5 +1,5 @@
-"""The evaluation of a project: indicators with their measured values, the closing report, and
-the reminder to the owner when the evaluation date nears."""
+"""The evaluation of a project: indicators with their measured values, the closing report, the
+reminder to the owner when the evaluation date nears, and reopening a closed evaluation."""
 
 from __future__ import annotations
 
@@ -14,9 +14,14 @@ from portal.core.errors import InvalidTransition, NotFound
 from portal.core.models import utcnow
 from portal.extensions import db
 from portal.notifications.services import notify
-from portal.projects.models import Indicator, Project, ProjectState
+from portal.projects.models import Indicator, ProgressUpdate, Project, ProjectState
 from portal.projects.services import messages
-from portal.projects.services.access import Refused, require_change, require_steer
+from portal.projects.services.access import (
+    Refused,
+    require_change,
+    require_moderator,
+    require_steer,
+)
 
 #: How many days before the evaluation date the owner is reminded, once a day.
 REMINDER_DAYS = 14
@@ -114,6 +119,38 @@ def close_evaluation(
     project.state = ProjectState.EVALUATED
     project.evaluated_at = at or utcnow()
     db.session.flush()
+
+
+def reopen_evaluation(
+    project: Project, reason: str, user: User, *, at: datetime | None = None
+) -> ProgressUpdate:
+    """Reopen the closed evaluation of *project* as a moderator, for a reason that stays on
+    record as a progress update; the project is completed again and its owner may correct
+    the indicators and the closing report, and close the evaluation anew."""
+    require_moderator(user)
+    if project.state is not ProjectState.EVALUATED:
+        raise InvalidTransition(
+            _(
+                "Only an evaluated project is reopened; this one is “%(state)s”.",
+                state=project.state.label,
+            )
+        )
+    if not reason.strip():
+        raise Refused(_("Please say why the evaluation is reopened; the reason stays on record."))
+    when = at or utcnow()
+    project.state = ProjectState.COMPLETED
+    project.evaluated_at = None
+    update = ProgressUpdate(
+        project_id=project.id,
+        author_id=user.id,
+        at=when,
+        body=_("Evaluation reopened: %(reason)s", reason=reason.strip()),
+        traffic=project.traffic,
+        progress=project.progress,
+    )
+    db.session.add(update)
+    db.session.flush()
+    return update
 
 
 def remind_owners(today: date) -> int:

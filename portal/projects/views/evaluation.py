@@ -10,8 +10,14 @@ from flask_babel import gettext as _
 
 from portal.accounts import signed_in_user
 from portal.core.access import SIGNED_IN, allow
-from portal.projects.forms import EvaluationForm, IndicatorForm, MeasureForm, SpentForm
-from portal.projects.models import Project
+from portal.projects.forms import (
+    EvaluationForm,
+    IndicatorForm,
+    MeasureForm,
+    ReopenForm,
+    SpentForm,
+)
+from portal.projects.models import Project, ProjectState
 from portal.projects.services import access, projects
 from portal.projects.services import evaluation as evaluating
 from portal.projects.services.access import Refused
@@ -41,6 +47,9 @@ def _render(project: Project, status: int = 200, **forms: Any) -> ResponseReturn
         indicators=indicators,
         may_change=access.may_change(project, user),
         may_steer=access.may_steer(project, user),
+        reopen_form=forms.pop("reopen_form", None) or ReopenForm()
+        if access.is_moderator(user) and project.state is ProjectState.EVALUATED
+        else None,
         indicator_form=forms.pop("indicator_form", None) or IndicatorForm(),
         measure_forms=measure_forms,
         evaluation_form=forms.pop("evaluation_form", None)
@@ -149,4 +158,21 @@ def close_evaluation(project_id: int) -> ResponseReturnValue:
     except Refused as refused:
         return _render(project, 422, evaluation_form=form, error=refused.message)
     flash(_("The evaluation is closed; the project is evaluated."), "success")
+    return redirect(url_for("projects.evaluation", project_id=project.id))
+
+
+@bp.route("/<int:project_id>/evaluation/reopen", methods=["POST"])
+@allow(SIGNED_IN)
+def reopen_evaluation(project_id: int) -> ResponseReturnValue:
+    user = signed_in_user()
+    project = access.get_project(project_id)
+    access.require_moderator(user)
+    form = ReopenForm()
+    if not form.validate_on_submit():
+        raise Refused(_("The form has expired. Please reload the page and try again."))
+    try:
+        evaluating.reopen_evaluation(project, form.reason.data or "", user)
+    except Refused as refused:
+        return _render(project, 422, reopen_form=form, error=refused.message)
+    flash(_("The evaluation is open again; the project is completed."), "success")
     return redirect(url_for("projects.evaluation", project_id=project.id))

@@ -5,6 +5,7 @@ every change (409), even to its owner and the moderators."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
@@ -35,6 +36,7 @@ ROUTES = [
     ("POST", "/projects/{project}/state", NOT_STEERING),
     ("POST", "/projects/{project}/spent", NOT_STEERING),
     ("POST", "/projects/{project}/evaluation", NOT_STEERING),
+    ("POST", "/projects/{project}/evaluation/reopen", MODERATORS_ONLY),
     ("POST", "/projects/{project}/status", OUTSIDERS),
     ("POST", "/projects/{project}/documents", OUTSIDERS),
     ("POST", "/projects/{project}/milestones", OUTSIDERS),
@@ -171,7 +173,7 @@ def _signed_in_in_english(client: FlaskClient, user_id: int) -> None:
 CLOSED = [
     (method, path, who)
     for method, path, _refused in ROUTES
-    if path.startswith("/projects/{project}")
+    if path.startswith("/projects/{project}") and not path.endswith("/reopen")
     for who in ("owner", "moderator")
 ]
 
@@ -203,6 +205,9 @@ def test_an_evaluated_project_offers_no_forms_and_says_it_is_closed(
     for page in ("", "/tasks", "/evaluation"):
         text = client.get(f"/projects/{found['project']}{page}").get_data(as_text=True)
         main = text.split("<main", 1)[1].split("</main>", 1)[0]
-        assert 'method="post"' not in main, page
+        # A moderator may reopen the evaluation; nothing else is offered.
+        posting = re.findall(r'<form method="post" action="([^"]+)"', main)
+        reopening = [f"/projects/{found['project']}/evaluation/reopen"]
+        assert posting == (reopening if who == "moderator" and page == "/evaluation" else []), page
     detail = client.get(f"/projects/{found['project']}").get_data(as_text=True)
     assert "The project's record is closed and no longer changes." in detail

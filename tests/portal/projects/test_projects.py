@@ -320,6 +320,65 @@ def test_the_owner_closes_the_evaluation_once_every_indicator_is_measured(
     assert db.session.get(Indicator, indicator.id).measured == 6
 
 
+def _evaluated(here: Places) -> None:
+    project = here.project
+    project.state = ProjectState.COMPLETED
+    indicator = evaluation.add_indicator(
+        project, evaluation.IndicatorData("Wartezeit", "Tage", 20, 5), here.owner
+    )
+    evaluation.measure(project, indicator.id, 6, date(2026, 6, 1), here.owner, date(2026, 11, 30))
+    evaluation.close_evaluation(project, "Gut gelaufen.", here.owner)
+    db.session.flush()
+
+
+def test_only_a_moderator_reopens_an_evaluation_and_the_reason_stays_on_record(
+    client: FlaskClient, here: Places, writes_nothing: Callable
+) -> None:
+    _evaluated(here)
+    project, url = here.project, f"/projects/{here.project.id}/evaluation/reopen"
+    for person in (here.owner, here.member):
+        start_session(client, person)
+        with writes_nothing():
+            assert client.post(url, data={"reason": "Tippfehler"}).status_code == 403
+    start_session(client, here.setup.moderator)
+    page = client.get(f"/projects/{project.id}/evaluation").get_data(as_text=True)
+    assert "Reopen the evaluation" in page
+    with writes_nothing():
+        refused = client.post(url, data={"reason": "  "})
+    assert refused.status_code == 422
+    assert "the reason stays on record" in refused.get_data(as_text=True)
+
+    answer = client.post(url, data={"reason": "Die Zielwerte waren vertauscht."})
+
+    assert answer.status_code == 302
+    db.session.expire_all()
+    assert (project.state, project.evaluated_at) == (ProjectState.COMPLETED, None)
+    assert project.closing_report == "Gut gelaufen."
+    (latest, *_older) = reporting.updates(project)
+    assert latest.body == "Evaluation reopened: Die Zielwerte waren vertauscht."
+    assert latest.author_id == here.setup.moderator.id
+    # Open again: the owner corrects and closes it anew.
+    start_session(client, here.owner)
+    assert client.post(url, data={"reason": "Noch einmal"}).status_code == 403
+    closed = client.post(
+        f"/projects/{project.id}/evaluation", data={"closing_report": "Ziele erreicht."}
+    )
+    assert closed.status_code == 302
+    db.session.expire_all()
+    assert project.state is ProjectState.EVALUATED
+
+
+def test_a_project_that_is_not_evaluated_is_not_reopened(
+    client: FlaskClient, here: Places, writes_nothing: Callable
+) -> None:
+    start_session(client, here.setup.moderator)
+    with writes_nothing():
+        answer = client.post(
+            f"/projects/{here.project.id}/evaluation/reopen", data={"reason": "Warum nicht"}
+        )
+    assert answer.status_code == 409
+
+
 def test_the_owner_is_reminded_of_the_evaluation_once_a_day(here: Places) -> None:
     project = here.project
     project.evaluation_on = date(2026, 6, 10)
