@@ -66,9 +66,10 @@ class MeetingSource(Source):
     #: The SHA-256 of each agenda round's export, by round id, which the pack embeds.
     export_digests: dict[int, str]
     exports: dict[int, dict[str, Any]] = field(compare=False, repr=False)
-    #: The ranking of each agenda round that has one, for the figures; its data is in the
-    #: hashed items and export digests.
-    rankings: dict[int, dashboards.RankingData] = field(compare=False, repr=False)
+    #: The data tables of the charts, which are hashed: the charts plot every idea of a round,
+    #: with estimates and portfolio status the items and exports do not hold.
+    chart_tables: tuple[reports.DataTable, ...]
+    charts: tuple[reports.Chart, ...] = field(compare=False, repr=False)
 
 
 def _meeting(meeting_id: int | None) -> Meeting | None:
@@ -184,6 +185,7 @@ def gather(kind: DocumentKind, subject: Subject, reader: User | None) -> Meeting
     exports = {r.id: export.export_of(r) for r in rounds if rankings[r.id] is not None}
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     with force_locale("de"):
+        charts = _charts(rounds, rankings)
         return MeetingSource(
             meeting_id=meeting.id,
             board=meeting.board.name,
@@ -213,19 +215,22 @@ def gather(kind: DocumentKind, subject: Subject, reader: User | None) -> Meeting
                 for round_id, found in exports.items()
             },
             exports=exports,
-            rankings={r: found for r, found in rankings.items() if found is not None},
+            chart_tables=tuple(chart.table for chart in charts),
+            charts=charts,
         )
 
 
-def _figures(source: MeetingSource) -> tuple[reports.Figure, ...]:
-    """Return the value and effort of the ideas of each agenda round that has estimates."""
-    found = []
-    for round_id, ranked in source.rankings.items():
-        if any(cost is not None and days is not None for cost, days in ranked.estimates.values()):
-            name = source.exports[round_id]["round"]["name"]
-            chart = dashboards.value_effort(ranked, "de", title=f"Wert und Aufwand – {name}")
-            found.append(figure(chart))
-    return tuple(found)
+def _charts(
+    rounds: list[Round], rankings: dict[int, dashboards.RankingData | None]
+) -> tuple[reports.Chart, ...]:
+    """Return the value and effort of the ideas of each agenda round that has estimates, with
+    the portfolio proposal marked (German texts)."""
+    return tuple(
+        dashboards.value_effort(ranked, "de", title=f"Wert und Aufwand – {round_.name}")
+        for round_ in rounds
+        if (ranked := rankings[round_.id]) is not None
+        and any(cost is not None and days is not None for cost, days in ranked.estimates.values())
+    )
 
 
 def compose(
@@ -243,7 +248,7 @@ def compose(
         starts=source.starts,
         place=source.place,
         items=source.items,
-        figures=_figures(source),
+        figures=tuple(figure(chart) for chart in source.charts),
     )
     return Composed(
         body,

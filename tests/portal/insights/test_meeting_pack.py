@@ -21,6 +21,7 @@ from portal.extensions import db
 from portal.insights.models import DocumentKind, DocumentState, GeneratedDocument
 from portal.insights.services import documents
 from portal.insights.services.sources import Subject
+from portal.rounds.services import portfolio
 from tests import factories
 from tests.conftest import (
     SharedData,
@@ -179,6 +180,22 @@ def test_the_same_agenda_is_not_generated_twice_but_a_changed_one_is(client, set
     ask_for_pack(client, meeting)
     hashes = {p.data_hash for p in packs()}
     assert len(hashes) == 2
+
+
+def test_the_portfolio_status_of_an_idea_off_the_agenda_changes_the_data_of_the_pack(setup, pack):
+    """The chart of value and cost marks the portfolio proposal among every idea of the round,
+    so it is hashed with the rest, not only the status of the ideas on the agenda."""
+    maker = documents.MAKERS[pack.kind]
+    setup.round.budget_euros = 10_000_000  # enough for every idea
+    db.session.flush()
+    before = maker.gather(pack.kind, Subject.of(pack), pack.requested_by)
+    portfolio.exclude(setup.round, setup.moderator, setup.ideas[3].id, "Wird vom Land finanziert.")
+    db.session.flush()
+
+    after = maker.gather(pack.kind, Subject.of(pack), pack.requested_by)
+
+    assert before.items == after.items
+    assert before.digest() != after.digest()
 
 
 def test_a_meeting_without_agenda_is_refused_with_a_message(client, setup, writes_nothing):
