@@ -7,7 +7,7 @@ violation, in German and English."""
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.accounts.models import User
@@ -17,7 +17,7 @@ from portal.core.tenancy import set_tenant
 from portal.core.transactions import unit_of_work
 from portal.extensions import db
 from portal.projects.models import Project, ProjectState, Task
-from tests.e2e.conftest import axe_violations, sign_in, submit, switch_language
+from tests.e2e.conftest import axe_violations, sign_in, sign_out, submit, switch_language
 from tests.portal.board.helpers import board_setup
 from tests.portal.projects.helpers import decide
 
@@ -64,11 +64,6 @@ def _task_state(app, title: str) -> str:
     return state.value
 
 
-def _sign_out(page: Page, base: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/login")
-
-
 def test_a_project_from_decision_to_evaluation(live_app, live_server, browser_page) -> None:
     base, page = live_server, browser_page
     decision_id = _approved_decision(live_app)
@@ -92,7 +87,7 @@ def test_a_project_from_decision_to_evaluation(live_app, live_server, browser_pa
     path = f"{base}/projects/{project.id}"
 
     # The owner starts the project and plans a milestone and a task for the team member.
-    _sign_out(page, base)
+    sign_out(page)
     sign_in(page, base, AUTHOR)
     page.goto(path)
     submit(page.get_by_role("button", name="Projekt starten"))
@@ -109,7 +104,7 @@ def test_a_project_from_decision_to_evaluation(live_app, live_server, browser_pa
     expect(page.locator("#column-open")).to_contain_text("(1)")
 
     # The team member moves the task to done by keyboard alone.
-    _sign_out(page, base)
+    sign_out(page)
     sign_in(page, base, MEMBER)
     page.goto(f"{base}/projects/tasks")
     expect(page.locator("main")).to_contain_text("Formular entwerfen")
@@ -141,7 +136,7 @@ def test_a_project_from_decision_to_evaluation(live_app, live_server, browser_pa
     expect(page.locator("#status")).to_contain_text("Die Schnittstelle zum Kita-Verfahren fehlt.")
 
     # The update reaches the newsfeed of the idea's author.
-    _sign_out(page, base)
+    sign_out(page)
     sign_in(page, base, AUTHOR)
     page.goto(f"{base}/")
     news = page.locator(f"a[href^='/projects/{project.id}#update-']").first

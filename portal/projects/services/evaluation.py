@@ -15,7 +15,7 @@ from portal.core.models import utcnow
 from portal.extensions import db
 from portal.notifications.services import notify
 from portal.projects.models import Indicator, ProgressUpdate, Project, ProjectState
-from portal.projects.services import messages
+from portal.projects.services import messages, reporting
 from portal.projects.services.access import (
     Refused,
     require_change,
@@ -137,20 +137,11 @@ def reopen_evaluation(
         )
     if not reason.strip():
         raise Refused(_("Please say why the evaluation is reopened; the reason stays on record."))
-    when = at or utcnow()
     project.state = ProjectState.COMPLETED
     project.evaluated_at = None
-    update = ProgressUpdate(
-        project_id=project.id,
-        author_id=user.id,
-        at=when,
-        body=_("Evaluation reopened: %(reason)s", reason=reason.strip()),
-        traffic=project.traffic,
-        progress=project.progress,
+    return reporting.publish_update(
+        project, user, _("Evaluation reopened: %(reason)s", reason=reason.strip()), at or utcnow()
     )
-    db.session.add(update)
-    db.session.flush()
-    return update
 
 
 def remind_owners(today: date) -> int:

@@ -66,6 +66,21 @@ def _stored(project: Project, upload: CheckedUpload, user: User, at: datetime) -
     )
 
 
+def publish_update(project: Project, author: User, body: str, at: datetime) -> ProgressUpdate:
+    """Add a dated update of *project* by *author* that records its current status."""
+    update = ProgressUpdate(
+        project_id=project.id,
+        author_id=author.id,
+        at=at,
+        body=body,
+        traffic=project.traffic,
+        progress=project.progress,
+    )
+    db.session.add(update)
+    db.session.flush()
+    return update
+
+
 def report(
     project: Project,
     data: StatusData,
@@ -94,16 +109,7 @@ def report(
     project.traffic_reason = "" if data.traffic is Traffic.GREEN else reason
     project.progress = data.progress
     project.status_at = when
-    update = ProgressUpdate(
-        project_id=project.id,
-        author_id=user.id,
-        at=when,
-        body=data.body.strip(),
-        traffic=data.traffic,
-        progress=data.progress,
-    )
-    db.session.add(update)
-    db.session.flush()
+    update = publish_update(project, user, data.body.strip(), when)
     if checked is not None:
         stored = _stored(project, checked, user, when)
         stored.update_id = update.id
